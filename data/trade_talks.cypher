@@ -1,0 +1,1 @@
+// The seed graph (placeholder until the seed-graph work lands).

@@ -1,0 +1,309 @@
+//! The public facade: `Database` owns a graph and runs statements on it with
+//! `execute(query, params)`. Every statement is atomic (a failure rolls back its writes
+//! through the store's undo log); `BEGIN`/`COMMIT`/`ROLLBACK` group statements into an
+//! explicit transaction. The CLI, the REPL and embedding programs all come through here.
+
+use crate::ast::Statement;
+use crate::error::{Error, Result};
+use crate::exec;
+use crate::plan;
+use crate::store::{Graph, Mark};
+use crate::syntax;
+use crate::value::Value;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Query parameters by name (without the `$`).
+pub type Params = BTreeMap<String, Value>;
+
+/// Counters of what a statement changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub nodes_created: u64,
+    pub nodes_deleted: u64,
+    pub relationships_created: u64,
+    pub relationships_deleted: u64,
+    pub properties_set: u64,
+    pub labels_added: u64,
+    pub labels_removed: u64,
+}
+
+impl Stats {
+    /// True when the statement changed nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Stats::default()
+    }
+    /// The counters as (name, value) pairs in the JSON contract's order.
+    pub fn fields(&self) -> [(&'static str, u64); 7] {
+        [
+            ("nodes_created", self.nodes_created),
+            ("nodes_deleted", self.nodes_deleted),
+            ("relationships_created", self.relationships_created),
+            ("relationships_deleted", self.relationships_deleted),
+            ("properties_set", self.properties_set),
+            ("labels_added", self.labels_added),
+            ("labels_removed", self.labels_removed),
+        ]
+    }
+}
+
+/// How long each stage of a statement took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    pub parse: Duration,
+    pub plan: Duration,
+    pub execute: Duration,
+}
+
+impl Timing {
+    /// From the start of parsing to the last row produced.
+    pub fn total(&self) -> Duration {
+        self.parse + self.plan + self.execute
+    }
+}
+
+/// The result of one statement.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub stats: Stats,
+    pub timing: Timing,
+    /// A message for statements without rows (e.g. `transaction started`).
+    pub notice: Option<String>,
+}
+
+/// Limits that keep a runaway query from taking the process down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop a statement after this long (`TransientError`/`Timeout`).
+    pub timeout: Option<Duration>,
+    /// The most rows any one operator may hold in memory (sort, aggregation, collect).
+    pub max_rows_in_memory: usize,
+    /// The most elements a single list value may have.
+    pub max_list_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            timeout: None,
+            max_rows_in_memory: 50_000_000,
+            max_list_len: 100_000_000,
+        }
+    }
+}
+
+/// An in-memory graph database.
+#[derive(Debug, Default)]
+pub struct Database {
+    graph: Graph,
+    tx: Option<Mark>,
+    saved_version: u64,
+    limits: Limits,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The Cypher script that builds the seed graph (the US–China trade talks article).
+pub const SEED_SCRIPT: &str = include_str!("../data/trade_talks.cypher");
+
+impl Database {
+    /// An empty database.
+    pub fn new() -> Database {
+        Database::default()
+    }
+
+    /// A database holding the seed knowledge graph built from the trade-talks article.
+    pub fn seed() -> Result<Database> {
+        let mut db = Database::new();
+        db.run_script(SEED_SCRIPT, &Params::new())?;
+        db.graph.commit();
+        db.saved_version = db.graph.version();
+        Ok(db)
+    }
+
+    /// A database over an existing graph (used by snapshot loading).
+    pub fn from_graph(graph: Graph) -> Database {
+        let saved_version = graph.version();
+        Database {
+            graph,
+            saved_version,
+            ..Database::default()
+        }
+    }
+
+    /// Runs every statement of a script, stopping at the first error.
+    pub fn run_script(&mut self, script: &str, params: &Params) -> Result<Vec<QueryResult>> {
+        let mut results = Vec::new();
+        for stmt in crate::script::split_statements(script) {
+            let r = self.execute(stmt.text, params).map_err(|e| {
+                // Re-anchor the span into the whole script.
+                match e.span() {
+                    Some(_) => e.shifted(stmt.offset),
+                    None => e,
+                }
+            })?;
+            results.push(r);
+        }
+        Ok(results)
+    }
+
+    /// Runs one statement. A statement that fails leaves the graph as it was before it.
+    pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.cancel.store(false, Ordering::Relaxed);
+        let t0 = Instant::now();
+        let statement = syntax::parse(query)?;
+        let parse = t0.elapsed();
+        match statement {
+            Statement::Begin => {
+                if self.tx.is_some() {
+                    return Err(Error::new(
+                        crate::ErrorKind::TransientError,
+                        Some("TransactionAlreadyOpen"),
+                        "a transaction is already open",
+                    ));
+                }
+                self.tx = Some(self.graph.mark());
+                Ok(notice("transaction started", parse))
+            }
+            Statement::Commit => {
+                if self.tx.take().is_none() {
+                    return Err(no_transaction());
+                }
+                self.graph.commit();
+                Ok(notice("transaction committed", parse))
+            }
+            Statement::Rollback => {
+                let Some(mark) = self.tx.take() else {
+                    return Err(no_transaction());
+                };
+                self.graph.rollback_to(mark);
+                self.graph.commit();
+                Ok(notice("transaction rolled back", parse))
+            }
+            Statement::Query(q) => {
+                let t1 = Instant::now();
+                let plan = plan::plan(&q, &self.graph, params)?;
+                let plan_time = t1.elapsed();
+                let t2 = Instant::now();
+                let mark = self.graph.mark();
+                let ctx = exec::Context {
+                    params,
+                    limits: self.limits,
+                    cancel: &self.cancel,
+                    started: t0,
+                };
+                match exec::run(&plan, &mut self.graph, &ctx) {
+                    Ok((columns, rows, stats)) => {
+                        if self.tx.is_none() {
+                            self.graph.commit();
+                        }
+                        Ok(QueryResult {
+                            columns,
+                            rows,
+                            stats,
+                            timing: Timing {
+                                parse,
+                                plan: plan_time,
+                                execute: t2.elapsed(),
+                            },
+                            notice: None,
+                        })
+                    }
+                    Err(e) => {
+                        self.graph.rollback_to(mark);
+                        if self.tx.is_none() {
+                            self.graph.commit();
+                        }
+                        Err(e)
+                    }
+                }
+            }
+            Statement::Explain(q) => {
+                let plan = plan::plan(&q, &self.graph, params)?;
+                let text = plan.explain();
+                Ok(QueryResult {
+                    columns: vec!["plan".into()],
+                    rows: text
+                        .lines()
+                        .map(|l| vec![Value::String(l.to_string())])
+                        .collect(),
+                    timing: Timing {
+                        parse,
+                        ..Timing::default()
+                    },
+                    ..QueryResult::default()
+                })
+            }
+        }
+    }
+
+    /// Rolls back an open explicit transaction, if any; true when there was one.
+    pub fn rollback_open_transaction(&mut self) -> bool {
+        match self.tx.take() {
+            Some(mark) => {
+                self.graph.rollback_to(mark);
+                self.graph.commit();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+    pub fn relationship_count(&self) -> usize {
+        self.graph.rel_count()
+    }
+    /// The graph, read-only (snapshots, schema, completion).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+    /// True when the graph changed since it was loaded or last marked saved.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.graph.version() != self.saved_version
+    }
+    /// Records that the current graph is saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_version = self.graph.version();
+    }
+    /// A flag that, when set from another thread (e.g. a Ctrl-C handler), stops the running
+    /// statement with a `TransientError`.
+    pub fn cancel_handle(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.limits.timeout = timeout;
+    }
+}
+
+fn notice(text: &str, parse: Duration) -> QueryResult {
+    QueryResult {
+        notice: Some(text.to_string()),
+        timing: Timing {
+            parse,
+            ..Timing::default()
+        },
+        ..QueryResult::default()
+    }
+}
+
+fn no_transaction() -> Error {
+    Error::new(
+        crate::ErrorKind::TransientError,
+        Some("NoOpenTransaction"),
+        "there is no open transaction",
+    )
+}

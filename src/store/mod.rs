@@ -1,0 +1,9 @@
+//! The store: an in-memory property graph that knows nothing of Cypher. Execution sees it
+//! only through `Graph`'s methods (scans, label index, O(degree) expansion, writes with an
+//! undo log); only this module names petgraph.
+
+mod graph;
+mod intern;
+
+pub use graph::{normalize_props, Direction, Graph, Mark, Props};
+pub use intern::{Interner, Symbol};

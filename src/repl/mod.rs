@@ -1,0 +1,1 @@
+//! The interactive shell. (Being built; see the REPL issue.)

@@ -104,6 +104,8 @@ pub struct Database {
     saved_version: u64,
     limits: Limits,
     cancel: Arc<AtomicBool>,
+    /// The snapshot file this database was opened from, if any (see `snapshot`).
+    pub(crate) file: Option<crate::snapshot::DbFile>,
 }
 
 /// The Cypher script that builds the seed graph (the US–China trade talks article).

@@ -1,8 +1,143 @@
-//! Parsing: query text → AST. The only door into pest.
+//! Parsing: query text → AST. The only module that sees pest types: it runs the grammar,
+//! turns pest's failures into `SyntaxError`s with a span and a readable list of what was
+//! expected, and guards against input nested deeper than the parser's stack allows.
+
+mod grammar;
+mod lower;
 
 use crate::ast::Statement;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Span};
+use grammar::{CypherParser, Rule};
+use pest::Parser;
 
-pub fn parse(_text: &str) -> Result<Statement> {
-    Err(Error::syntax("UnexpectedSyntax", "parser not yet built"))
+/// The deepest bracket nesting a query may have.
+pub const MAX_NESTING: usize = 200;
+
+/// Parses one statement (an optional trailing `;` is allowed).
+pub fn parse(text: &str) -> Result<Statement> {
+    check_nesting(text)?;
+    let mut pairs = CypherParser::parse(Rule::statement_input, text).map_err(convert_error)?;
+    let input = pairs
+        .next()
+        .ok_or_else(|| Error::syntax("UnexpectedSyntax", "empty statement"))?;
+    let stmt = input
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::EOI)
+        .ok_or_else(|| Error::syntax("UnexpectedSyntax", "empty statement").with_span(Span::new(0, 0)))?;
+    lower::Lowerer::default().statement(stmt)
+}
+
+/// Rejects input nested deeper than `MAX_NESTING` before pest recurses into it.
+fn check_nesting(text: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'\'' | b'"' | b'`' => quote = Some(b),
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(Error::syntax(
+                            "UnexpectedSyntax",
+                            format!("the query is nested too deeply (more than {MAX_NESTING} levels of brackets)"),
+                        )
+                        .with_span(Span::new(i, i + 1)));
+                    }
+                }
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn rule_name(rule: &Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::expr => "an expression",
+        Rule::variable => "a variable",
+        Rule::node_pattern => "a node pattern",
+        Rule::rel_pattern => "a relationship pattern",
+        Rule::pattern_part | Rule::pattern | Rule::pattern_element => "a pattern",
+        Rule::label_name => "a label",
+        Rule::rel_type_name => "a relationship type",
+        Rule::property_key => "a property key",
+        Rule::query | Rule::single_query => "a clause",
+        Rule::EOI => "end of input",
+        Rule::map_literal => "a map",
+        Rule::projection_items | Rule::projection_item => "a return item",
+        Rule::set_item => "a SET item",
+        Rule::string => "a string",
+        Rule::AS => "AS",
+        Rule::WHERE => "WHERE",
+        Rule::RETURN => "RETURN",
+        Rule::MATCH => "MATCH",
+        Rule::IN => "IN",
+        Rule::THEN => "THEN",
+        Rule::END => "END",
+        Rule::WHEN => "WHEN",
+        Rule::SET => "SET",
+        _ => return None,
+    })
+}
+
+fn convert_error(e: pest::error::Error<Rule>) -> Error {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let message = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(rule_name).collect();
+            names.sort();
+            names.dedup();
+            match names.len() {
+                0 => "invalid syntax".to_string(),
+                1 => format!("expected {}", names[0]),
+                _ => {
+                    let (last, init) = names.split_last().expect("non-empty");
+                    format!("expected {} or {}", init.join(", "), last)
+                }
+            }
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos, pos + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_match() {
+        let s = parse("MATCH (a:Person {name: 'x'})-[r:MET|KNOWS*1..3]->(b) WHERE a.x > 1 RETURN a.name AS n, count(*) ORDER BY n DESC LIMIT 3");
+        assert!(s.is_ok(), "{s:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let q = format!("RETURN {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        let e = parse(&q).unwrap_err();
+        assert_eq!(e.code(), Some("UnexpectedSyntax"));
+    }
+
+    #[test]
+    fn syntax_error_has_a_position() {
+        let e = parse("MATCH (n:Person RETURN n").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::SyntaxError);
+        assert!(e.span().is_some());
+    }
 }

@@ -187,7 +187,7 @@ impl Database {
             }
             Statement::Query(q) => {
                 let t1 = Instant::now();
-                let plan = plan::plan(&q, &self.graph, params)?;
+                let plan = plan::plan(&q, &self.graph, params, query)?;
                 let plan_time = t1.elapsed();
                 let t2 = Instant::now();
                 let mark = self.graph.mark();
@@ -224,7 +224,7 @@ impl Database {
                 }
             }
             Statement::Explain(q) => {
-                let plan = plan::plan(&q, &self.graph, params)?;
+                let plan = plan::plan(&q, &self.graph, params, query)?;
                 let text = plan.explain();
                 Ok(QueryResult {
                     columns: vec!["plan".into()],

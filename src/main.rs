@@ -1,1 +1,223 @@
-fn main() {}
+//! The `kg` command: clap arguments → one-shot query (`-e`), script (`-f`, or piped
+//! stdin), or the interactive REPL. No engine logic lives here: everything goes through
+//! `kg::Database`.
+
+use anyhow::{anyhow, Context as _};
+use clap::Parser;
+use kg::output::{self, Format};
+use kg::{Database, Params, Value};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kg",
+    version,
+    about = "An embedded knowledge-graph engine with openCypher and an interactive shell",
+    long_about = "An embedded knowledge-graph engine with openCypher and an interactive shell.\n\n\
+                  With no -e/-f, kg opens the REPL (or, when stdin is not a terminal, runs stdin \
+                  as a script). The default graph is the seed knowledge graph of the US–China \
+                  trade talks article; --empty starts from nothing."
+)]
+struct Cli {
+    /// Run one statement and exit
+    #[arg(short = 'e', long = "execute", value_name = "QUERY", conflicts_with = "file")]
+    execute: Option<String>,
+
+    /// Run a script of statements separated by `;` (`-` for stdin)
+    #[arg(short = 'f', long = "file", value_name = "SCRIPT")]
+    file: Option<String>,
+
+    /// A query parameter, VALUE in Cypher literal syntax (repeatable): --param name='Liu He'
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+
+    /// Start from an empty graph instead of the seed graph
+    #[arg(long)]
+    empty: bool,
+
+    /// Output format
+    #[arg(long, value_name = "table|json|csv", default_value = "table")]
+    format: Format,
+
+    /// Do not read or write the REPL history file
+    #[arg(long = "no-history")]
+    no_history: bool,
+
+    /// Stop any statement that runs longer than this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deeply recursive queries get a generous stack of their own.
+    let worker = std::thread::Builder::new()
+        .name("kg".into())
+        .stack_size(256 << 20)
+        .spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(Ok(code))) => ExitCode::from(code),
+        Ok(Ok(Err(e))) => {
+            eprintln!("kg: {e:#}");
+            ExitCode::from(1)
+        }
+        _ => {
+            eprintln!("kg: internal error");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parses `NAME=VALUE` with VALUE a Cypher literal (evaluated on an empty graph).
+fn parse_param(spec: &str) -> anyhow::Result<(String, Value)> {
+    let (name, value) = spec
+        .split_once('=')
+        .ok_or_else(|| anyhow!("--param needs NAME=VALUE, got '{spec}'"))?;
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() {
+        return Err(anyhow!("--param needs a name before '=' in '{spec}'"));
+    }
+    let mut scratch = Database::new();
+    let result = scratch
+        .execute(&format!("RETURN {value} AS v"), &Params::new())
+        .map_err(|e| anyhow!("--param {name}: '{value}' is not a Cypher literal ({e})"))?;
+    let v = result
+        .rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next())
+        .unwrap_or(Value::Null);
+    Ok((name.to_string(), v))
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let mut params = Params::new();
+    for p in &cli.params {
+        let (k, v) = parse_param(p)?;
+        params.insert(k, v);
+    }
+    let (mut db, graph_name) = if cli.empty {
+        (Database::new(), "empty graph".to_string())
+    } else {
+        (
+            Database::seed().map_err(|e| anyhow!("loading the seed graph: {e}"))?,
+            "seed graph (US–China trade talks)".to_string(),
+        )
+    };
+    if let Some(t) = cli.timeout {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(anyhow!("--timeout needs a positive number of seconds"));
+        }
+        db.set_timeout(Some(Duration::from_secs_f64(t)));
+    }
+
+    let script: Option<(String, String)> = match (&cli.execute, &cli.file) {
+        (Some(q), _) => Some((q.clone(), "-e".into())),
+        (None, Some(f)) if f == "-" => Some((read_stdin()?, "<stdin>".into())),
+        (None, Some(f)) => {
+            let bytes = std::fs::read(f).with_context(|| format!("cannot read {f}"))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                anyhow!(
+                    "{f}: not valid UTF-8 (at byte {})",
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
+            Some((text, f.clone()))
+        }
+        (None, None) if !std::io::stdin().is_terminal() => Some((read_stdin()?, "<stdin>".into())),
+        (None, None) => None,
+    };
+
+    match script {
+        Some((text, origin)) => {
+            let cancel = db.cancel_handle();
+            let _ = ctrlc::set_handler(move || {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            });
+            Ok(run_script(&mut db, &text, &origin, &params, cli.format))
+        }
+        None => {
+            let opts = kg::repl::ReplOptions {
+                format: cli.format,
+                history: !cli.no_history,
+                graph_name,
+            };
+            let _ = params;
+            Ok(kg::repl::run(db, opts).clamp(0, 255) as u8)
+        }
+    }
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read stdin")?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "<stdin>: not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Runs every statement; stops at the first error. Returns the exit status.
+fn run_script(db: &mut Database, text: &str, origin: &str, params: &Params, format: Format) -> u8 {
+    if text.contains('\0') {
+        let at = text.find('\0').unwrap_or(0);
+        let (line, column) = kg::error::line_column(text, at);
+        eprintln!("kg: {origin}:{line}:{column}: the script contains a NUL byte");
+        return 1;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut status = 0;
+    for stmt in kg::script::split_statements(text) {
+        match db.execute(stmt.text, params) {
+            Ok(result) => {
+                let _ = match format {
+                    Format::Json => writeln!(out, "{}", output::result_json(&result)),
+                    Format::Csv => write!(out, "{}", output::result_csv(&result)),
+                    Format::Table => write_table(&mut out, &result),
+                };
+            }
+            Err(e) => {
+                let e = e.shifted(stmt.offset);
+                match format {
+                    Format::Json => {
+                        let _ = writeln!(out, "{}", output::error_json(&e, text));
+                    }
+                    _ => {
+                        let _ = out.flush();
+                        eprintln!("{}", e.render(text));
+                    }
+                }
+                status = 1;
+                break;
+            }
+        }
+    }
+    let _ = out.flush();
+    if db.rollback_open_transaction() {
+        eprintln!("kg: {origin} ended inside an open transaction; it was rolled back");
+    }
+    status
+}
+
+fn write_table(out: &mut impl Write, result: &kg::QueryResult) -> std::io::Result<()> {
+    if let Some(n) = &result.notice {
+        writeln!(out, "{n}")?;
+    }
+    if !result.columns.is_empty() {
+        let (table, _) = output::result_table(result, &output::TableOptions::default());
+        writeln!(out, "{table}")?;
+        let n = result.rows.len();
+        writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
+    }
+    if let Some(s) = output::stats_summary(result) {
+        writeln!(out, "{s}")?;
+    }
+    Ok(())
+}

@@ -1,12 +1,30 @@
-//! Execution of a plan over the store.
+//! Execution: runs a `Plan` over the store with pull-based operators and turns the rows
+//! into result values. Does no I/O. The `Runtime` carries the graph, parameters, counters,
+//! and the guards (cancellation flag, deadline, memory limits) every operator checks.
+
+mod aggregate;
+pub mod compare;
+mod expr;
+mod functions;
+mod operators;
+mod write;
+
 use crate::database::{Limits, Params, Stats};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::store::Graph;
-use crate::value::Value;
-use std::sync::atomic::AtomicBool;
+use crate::val::{NodeId, RelId, Val};
+use crate::value::{Node, Path, Relationship, Value};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
+/// A row: one value per slot.
+pub type Row = Vec<Val>;
+
+/// What the caller provides for one execution.
 pub struct Context<'a> {
     pub params: &'a Params,
     pub limits: Limits,
@@ -14,8 +32,200 @@ pub struct Context<'a> {
     pub started: Instant,
 }
 
+/// State shared by all operators of one execution.
+pub struct Runtime<'g> {
+    pub graph: &'g mut Graph,
+    pub params: FxHashMap<Arc<str>, Val>,
+    pub stats: Stats,
+    pub limits: Limits,
+    cancel: &'g AtomicBool,
+    deadline: Option<Instant>,
+    ticks: u32,
+    regexes: FxHashMap<Arc<str>, regex::Regex>,
+    rng: u64,
+}
+
+impl Runtime<'_> {
+    /// Called in every operator loop: cancellation and timeout, checked every 1024 ticks.
+    pub fn tick(&mut self) -> Result<()> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks & 1023 == 0 {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Err(Error::transient(
+                    "Cancelled",
+                    "the query was cancelled",
+                ));
+            }
+            if let Some(d) = self.deadline {
+                if Instant::now() >= d {
+                    return Err(Error::transient(
+                        "Timeout",
+                        "the query ran longer than the timeout",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fails when an operator would hold more rows than the memory guard allows.
+    pub fn check_rows(&self, n: usize) -> Result<()> {
+        if n > self.limits.max_rows_in_memory {
+            return Err(Error::transient(
+                "MemoryLimitExceeded",
+                format!(
+                    "the query would hold more than {} rows in memory",
+                    self.limits.max_rows_in_memory
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn regex(&mut self, pattern: &Arc<str>) -> Result<&regex::Regex> {
+        if !self.regexes.contains_key(pattern) {
+            let re = regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+                .size_limit(1 << 22)
+                .dfa_size_limit(1 << 22)
+                .build()
+                .map_err(|e| {
+                    Error::argument("InvalidArgumentValue", format!("invalid regular expression: {e}"))
+                })?;
+            self.regexes.insert(pattern.clone(), re);
+        }
+        Ok(&self.regexes[pattern])
+    }
+
+    /// A uniform float in [0, 1) (xorshift; rand() needs no cryptographic quality).
+    pub fn rand(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Converts a parameter value to a runtime value.
+pub fn to_val(v: &Value) -> Val {
+    match v {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Int(i) => Val::Int(*i),
+        Value::Float(f) => Val::Float(*f),
+        Value::String(s) => Val::str(s),
+        Value::List(items) => Val::list(items.iter().map(to_val).collect()),
+        Value::Map(m) => Val::map(
+            m.iter()
+                .map(|(k, v)| (Arc::from(k.as_str()), to_val(v)))
+                .collect(),
+        ),
+        Value::Node(n) => Val::Node(NodeId(n.id)),
+        Value::Relationship(r) => Val::Rel(RelId(r.id)),
+        Value::Path(p) => Val::Path(Arc::new(crate::val::PathVal {
+            nodes: p.nodes.iter().map(|n| NodeId(n.id)).collect(),
+            rels: p.relationships.iter().map(|r| RelId(r.id)).collect(),
+        })),
+    }
+}
+
+fn props_value(g: &Graph, props: &[(crate::store::Symbol, Val)]) -> BTreeMap<String, Value> {
+    props
+        .iter()
+        .map(|(k, v)| (g.key_name(*k).to_string(), to_value(g, v)))
+        .collect()
+}
+
+fn node_value(g: &Graph, id: NodeId) -> Node {
+    Node {
+        id: id.0,
+        labels: g
+            .node_labels(id)
+            .iter()
+            .map(|l| g.label_name(*l).to_string())
+            .collect(),
+        properties: props_value(g, g.node_props(id)),
+    }
+}
+
+fn rel_value(g: &Graph, id: RelId) -> Relationship {
+    let (start, end) = g.rel_endpoints(id).unwrap_or((NodeId(0), NodeId(0)));
+    Relationship {
+        id: id.0,
+        rel_type: g
+            .rel_type(id)
+            .map(|t| g.type_name(t).to_string())
+            .unwrap_or_default(),
+        start: start.0,
+        end: end.0,
+        properties: props_value(g, g.rel_props(id)),
+    }
+}
+
+/// Materialises a runtime value (ids) into a result value (labels, properties).
+pub fn to_value(g: &Graph, v: &Val) -> Value {
+    match v {
+        Val::Null => Value::Null,
+        Val::Bool(b) => Value::Bool(*b),
+        Val::Int(i) => Value::Int(*i),
+        Val::Float(f) => Value::Float(*f),
+        Val::Str(s) => Value::String(s.to_string()),
+        Val::List(items) => Value::List(items.iter().map(|i| to_value(g, i)).collect()),
+        Val::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (k.to_string(), to_value(g, v)))
+                .collect(),
+        ),
+        Val::Node(n) => Value::Node(node_value(g, *n)),
+        Val::Rel(r) => Value::Relationship(rel_value(g, *r)),
+        Val::Path(p) => Value::Path(Path {
+            nodes: p.nodes.iter().map(|n| node_value(g, *n)).collect(),
+            relationships: p.rels.iter().map(|r| rel_value(g, *r)).collect(),
+        }),
+    }
+}
+
+/// The columns, materialised rows and change counters of one execution.
 pub type Output = (Vec<String>, Vec<Vec<Value>>, Stats);
 
-pub fn run(_plan: &Plan, _g: &mut Graph, _ctx: &Context) -> Result<Output> {
-    Err(Error::syntax("UnexpectedSyntax", "executor not yet built"))
+/// Runs a plan to completion.
+pub fn run(plan: &Plan, graph: &mut Graph, ctx: &Context) -> Result<Output> {
+    let params = ctx
+        .params
+        .iter()
+        .map(|(k, v)| (Arc::from(k.as_str()), to_val(v)))
+        .collect();
+    let seed = ctx.started.elapsed().as_nanos() as u64 ^ 0x9E37_79B9_7F4A_7C15;
+    let mut rt = Runtime {
+        graph,
+        params,
+        stats: Stats::default(),
+        limits: ctx.limits,
+        cancel: ctx.cancel,
+        deadline: ctx.limits.timeout.map(|t| ctx.started + t),
+        ticks: 0,
+        regexes: FxHashMap::default(),
+        rng: seed | 1,
+    };
+    let start_row: Row = vec![Val::Null; plan.width];
+    let mut rows: Vec<Row> = Vec::new();
+    let mut op = operators::build(&plan.root, &start_row);
+    while let Some(row) = op.next(&mut rt)? {
+        rt.tick()?;
+        rows.push(row);
+        rt.check_rows(rows.len())?;
+    }
+    drop(op);
+    let g = &*rt.graph;
+    let out = rows
+        .iter()
+        .map(|row| {
+            plan.column_slots
+                .iter()
+                .map(|s| to_value(g, &row[*s]))
+                .collect()
+        })
+        .collect();
+    Ok((plan.columns.clone(), out, rt.stats))
 }

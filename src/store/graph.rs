@@ -269,6 +269,26 @@ impl Graph {
             .into_iter()
             .flat_map(|set| set.iter().copied())
     }
+    /// The first node with id in `from..below`, for cursor-based scans.
+    pub fn next_node_from(&self, from: u64, below: u64) -> Option<NodeId> {
+        let end = (below as usize).min(self.node_slots.len());
+        let start = from as usize;
+        if start >= end {
+            return None;
+        }
+        self.node_slots[start..end]
+            .iter()
+            .position(|&s| s != NONE)
+            .map(|i| NodeId((start + i) as u64))
+    }
+    /// The first node carrying `label` with id in `from..below`.
+    pub fn next_labeled_node_from(&self, label: Symbol, from: u64, below: u64) -> Option<NodeId> {
+        self.label_index
+            .get(&label)?
+            .range(NodeId(from)..NodeId(below))
+            .next()
+            .copied()
+    }
     pub fn label_count(&self, label: Symbol) -> usize {
         self.label_index.get(&label).map_or(0, |s| s.len())
     }

@@ -1,0 +1,195 @@
+//! Aggregate accumulators: count, sum, avg, min, max, collect, percentiles and standard
+//! deviations, with DISTINCT handled by an equivalence-keyed set and nulls ignored.
+
+use super::compare::{order, EquivKey};
+use crate::error::{Error, Result};
+use crate::plan::expr::AggFn;
+use crate::val::Val;
+use rustc_hash::FxHashSet;
+use std::cmp::Ordering;
+
+/// The running state of one aggregate for one group.
+#[derive(Debug, Clone)]
+pub struct Acc {
+    func: AggFn,
+    seen: Option<FxHashSet<EquivKey>>,
+    count: i64,
+    int_sum: i64,
+    float_sum: f64,
+    is_float: bool,
+    overflowed: bool,
+    best: Option<Val>,
+    values: Vec<Val>,
+    floats: Vec<f64>,
+    percentile: Option<f64>,
+}
+
+impl Acc {
+    pub fn new(func: AggFn, distinct: bool) -> Acc {
+        Acc {
+            func,
+            seen: distinct.then(FxHashSet::default),
+            count: 0,
+            int_sum: 0,
+            float_sum: 0.0,
+            is_float: false,
+            overflowed: false,
+            best: None,
+            values: Vec::new(),
+            floats: Vec::new(),
+            percentile: None,
+        }
+    }
+
+    /// Adds one input value (`None` for count(*)).
+    pub fn add(&mut self, v: Option<Val>, extra: Option<Val>) -> Result<()> {
+        let v = match v {
+            None => {
+                self.count += 1;
+                return Ok(());
+            }
+            Some(Val::Null) => return Ok(()),
+            Some(v) => v,
+        };
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(EquivKey(vec![v.clone()])) {
+                return Ok(());
+            }
+        }
+        match self.func {
+            AggFn::CountStar | AggFn::Count => self.count += 1,
+            AggFn::Sum | AggFn::Avg => {
+                self.count += 1;
+                match v {
+                    Val::Int(i) => {
+                        self.float_sum += i as f64;
+                        match self.int_sum.checked_add(i) {
+                            Some(s) => self.int_sum = s,
+                            None => self.overflowed = true,
+                        }
+                    }
+                    Val::Float(f) => {
+                        self.is_float = true;
+                        self.float_sum += f;
+                    }
+                    other => {
+                        return Err(Error::type_error(
+                            "InvalidArgumentType",
+                            format!("sum()/avg() need numbers, got {}", other.type_name()),
+                        ))
+                    }
+                }
+            }
+            AggFn::Min | AggFn::Max => {
+                let replace = match &self.best {
+                    None => true,
+                    Some(b) => {
+                        let o = order(&v, b);
+                        if self.func == AggFn::Min {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        }
+                    }
+                };
+                if replace {
+                    self.best = Some(v);
+                }
+            }
+            AggFn::Collect => self.values.push(v),
+            AggFn::PercentileCont | AggFn::PercentileDisc | AggFn::StDev | AggFn::StDevP => {
+                let f = match v {
+                    Val::Int(i) => i as f64,
+                    Val::Float(f) => f,
+                    other => {
+                        return Err(Error::type_error(
+                            "InvalidArgumentType",
+                            format!("expected a number, got {}", other.type_name()),
+                        ))
+                    }
+                };
+                self.floats.push(f);
+                if let Some(p) = extra {
+                    let p = match p {
+                        Val::Int(i) => i as f64,
+                        Val::Float(f) => f,
+                        _ => {
+                            return Err(Error::argument(
+                                "InvalidArgumentType",
+                                "percentile must be a number",
+                            ))
+                        }
+                    };
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(Error::argument(
+                            "NumberOutOfRange",
+                            "percentile must be between 0.0 and 1.0",
+                        ));
+                    }
+                    self.percentile = Some(p);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<Val> {
+        Ok(match self.func {
+            AggFn::CountStar | AggFn::Count => Val::Int(self.count),
+            AggFn::Sum => {
+                if self.is_float {
+                    Val::Float(self.float_sum)
+                } else if self.overflowed {
+                    return Err(Error::arithmetic("IntegerOverflow", "sum() overflowed"));
+                } else {
+                    Val::Int(self.int_sum)
+                }
+            }
+            AggFn::Avg => {
+                if self.count == 0 {
+                    Val::Null
+                } else {
+                    Val::Float(self.float_sum / self.count as f64)
+                }
+            }
+            AggFn::Min | AggFn::Max => self.best.unwrap_or(Val::Null),
+            AggFn::Collect => Val::list(self.values),
+            AggFn::PercentileCont | AggFn::PercentileDisc => {
+                if self.floats.is_empty() {
+                    return Ok(Val::Null);
+                }
+                let mut v = self.floats;
+                v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
+                let p = self.percentile.unwrap_or(0.5);
+                if self.func == AggFn::PercentileDisc {
+                    let idx = if p == 0.0 {
+                        0
+                    } else {
+                        ((p * v.len() as f64).ceil() as usize).saturating_sub(1)
+                    };
+                    let x = v[idx.min(v.len() - 1)];
+                    Val::Float(x)
+                } else {
+                    let pos = p * (v.len() - 1) as f64;
+                    let lo = pos.floor() as usize;
+                    let hi = pos.ceil() as usize;
+                    Val::Float(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+                }
+            }
+            AggFn::StDev | AggFn::StDevP => {
+                let n = self.floats.len();
+                let denom = if self.func == AggFn::StDev {
+                    n.saturating_sub(1)
+                } else {
+                    n
+                };
+                if n == 0 || denom == 0 {
+                    return Ok(Val::Float(0.0));
+                }
+                let mean = self.floats.iter().sum::<f64>() / n as f64;
+                let var = self.floats.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom as f64;
+                Val::Float(var.sqrt())
+            }
+        })
+    }
+}

@@ -1,0 +1,1133 @@
+//! Physical operators: one pull-based iterator per logical plan node. Scans walk the
+//! store with id cursors (so writes during a query never invalidate them), expansions are
+//! O(degree) per row, and blocking operators (sort, aggregate, writes) check the row guard.
+
+use super::aggregate::Acc;
+use super::compare::{order, EquivKey};
+use super::expr::{eval, eval_predicate};
+use super::write;
+use super::{Row, Runtime};
+use crate::error::{Error, Result};
+use crate::plan::expr::CExpr;
+use crate::plan::logical::{Names, PlanNode};
+use crate::store::{Direction, Graph, Symbol};
+use crate::val::{NodeId, PathVal, RelId, Val};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// A pull-based operator.
+pub trait Operator {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>>;
+}
+
+type BoxOp<'p> = Box<dyn Operator + 'p>;
+
+/// Builds the operator tree for a plan whose leaves produce `arg` once.
+pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
+    use PlanNode as P;
+    match node {
+        P::Argument => Box::new(ArgumentOp {
+            row: Some(arg.clone()),
+        }),
+        P::NodeScan {
+            input,
+            slot,
+            labels,
+        } => Box::new(NodeScanOp {
+            input: build(input, arg),
+            slot: *slot,
+            labels,
+            row: None,
+            cursor: 0,
+            below: 0,
+            syms: None,
+        }),
+        P::NodeByProperty { input, slot, .. } => Box::new(NodeScanOp {
+            input: build(input, arg),
+            slot: *slot,
+            labels: EMPTY_NAMES.get_or_init(Vec::new),
+            row: None,
+            cursor: 0,
+            below: 0,
+            syms: None,
+        }),
+        P::Expand { input, .. } => Box::new(ExpandOp {
+            input: build(input, arg),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
+        P::VarExpand { input, .. } => Box::new(VarExpandOp {
+            input: build(input, arg),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
+        P::ShortestPath { input, .. } => Box::new(ShortestPathOp {
+            input: build(input, arg),
+            node,
+            pending: VecDeque::new(),
+        }),
+        P::BuildPath {
+            input,
+            slot,
+            start,
+            segments,
+        } => Box::new(BuildPathOp {
+            input: build(input, arg),
+            slot: *slot,
+            start: *start,
+            segments,
+        }),
+        P::Filter { input, predicate } => Box::new(FilterOp {
+            input: build(input, arg),
+            predicate,
+        }),
+        P::Optional {
+            input,
+            inner,
+            nullable,
+        } => Box::new(OptionalOp {
+            input: build(input, arg),
+            inner,
+            nullable,
+            current: None,
+            matched: false,
+            row: None,
+        }),
+        P::Apply { input, inner } => Box::new(OptionalOp {
+            input: build(input, arg),
+            inner,
+            nullable: &[],
+            current: None,
+            matched: true,
+            row: None,
+        }),
+        P::Project { input, items } => Box::new(ProjectOp {
+            input: build(input, arg),
+            items,
+        }),
+        P::Aggregate { input, keys, aggs } => Box::new(AggregateOp {
+            input: build(input, arg),
+            keys,
+            aggs,
+            width: arg.len(),
+            out: None,
+        }),
+        P::Distinct { input, slots } => Box::new(DistinctOp {
+            input: build(input, arg),
+            slots,
+            seen: FxHashSet::default(),
+        }),
+        P::Sort { input, keys, limit } => Box::new(SortOp {
+            input: build(input, arg),
+            keys,
+            limit: limit.as_ref(),
+            out: None,
+            arg: arg.clone(),
+        }),
+        P::Skip { input, count } => Box::new(SkipLimitOp {
+            input: build(input, arg),
+            count,
+            skip: true,
+            n: None,
+            arg: arg.clone(),
+        }),
+        P::Limit { input, count } => Box::new(SkipLimitOp {
+            input: build(input, arg),
+            count,
+            skip: false,
+            n: None,
+            arg: arg.clone(),
+        }),
+        P::Unwind { input, expr, slot } => Box::new(UnwindOp {
+            input: build(input, arg),
+            expr,
+            slot: *slot,
+            row: None,
+            items: None,
+            pos: 0,
+        }),
+        P::Create { input, .. }
+        | P::Merge { input, .. }
+        | P::Set { input, .. }
+        | P::Delete { input, .. } => Box::new(WriteOp {
+            input: build(input, arg),
+            node,
+            out: None,
+        }),
+        P::Union {
+            left,
+            right,
+            all,
+            left_slots,
+            right_slots,
+            out_slots,
+        } => Box::new(UnionOp {
+            left: build(left, arg),
+            right: build(right, arg),
+            on_left: true,
+            all: *all,
+            left_slots,
+            right_slots,
+            out_slots,
+            seen: FxHashSet::default(),
+        }),
+        P::Discard { input } => Box::new(DiscardOp {
+            input: build(input, arg),
+        }),
+    }
+}
+
+static EMPTY_NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+
+/// Runs a subplan with `row` as its argument, calling `f` per result row until it
+/// returns false.
+pub fn run_subplan(
+    plan: &PlanNode,
+    row: &Row,
+    rt: &mut Runtime,
+    f: &mut dyn FnMut(&Row, &mut Runtime) -> Result<bool>,
+) -> Result<()> {
+    let mut op = build(plan, row);
+    while let Some(r) = op.next(rt)? {
+        rt.tick()?;
+        if !f(&r, rt)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn resolve_labels(g: &Graph, names: &Names) -> Option<Vec<Symbol>> {
+    names.iter().map(|n| g.label_symbol(n)).collect()
+}
+
+/// Relationship types to follow: `None` when none of the named types exists.
+fn resolve_types(g: &Graph, names: &Names) -> Option<Vec<Symbol>> {
+    if names.is_empty() {
+        return Some(Vec::new());
+    }
+    let syms: Vec<Symbol> = names.iter().filter_map(|n| g.type_symbol(n)).collect();
+    if syms.is_empty() {
+        None
+    } else {
+        Some(syms)
+    }
+}
+
+fn has_labels(g: &Graph, n: NodeId, labels: &[Symbol]) -> bool {
+    labels.iter().all(|l| g.has_label(n, *l))
+}
+
+/// True when `rel` is already used by one of the `slots` (single rels or rel lists).
+fn rel_used(row: &Row, slots: &[usize], rel: RelId) -> bool {
+    slots.iter().any(|s| match &row[*s] {
+        Val::Rel(r) => *r == rel,
+        Val::List(items) => items.iter().any(|v| matches!(v, Val::Rel(r) if *r == rel)),
+        _ => false,
+    })
+}
+
+fn node_of(v: &Val) -> Result<Option<NodeId>> {
+    match v {
+        Val::Node(n) => Ok(Some(*n)),
+        Val::Null => Ok(None),
+        other => Err(Error::type_error(
+            "InvalidArgumentType",
+            format!("expected a node, got {}", other.type_name()),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------- leaves and scans
+
+struct ArgumentOp {
+    row: Option<Row>,
+}
+
+impl Operator for ArgumentOp {
+    fn next(&mut self, _rt: &mut Runtime) -> Result<Option<Row>> {
+        Ok(self.row.take())
+    }
+}
+
+struct NodeScanOp<'p> {
+    input: BoxOp<'p>,
+    slot: usize,
+    labels: &'p Names,
+    row: Option<Row>,
+    cursor: u64,
+    below: u64,
+    syms: Option<Option<Vec<Symbol>>>,
+}
+
+impl Operator for NodeScanOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        loop {
+            rt.tick()?;
+            if self.row.is_none() {
+                match self.input.next(rt)? {
+                    Some(r) => {
+                        self.row = Some(r);
+                        self.cursor = 0;
+                        self.below = rt.graph.next_node_id();
+                    }
+                    None => return Ok(None),
+                }
+            }
+            if self.syms.is_none() {
+                self.syms = Some(resolve_labels(rt.graph, self.labels));
+            }
+            let g = &*rt.graph;
+            let found = match self.syms.as_ref().expect("resolved") {
+                None => None,
+                Some(syms) if syms.is_empty() => g.next_node_from(self.cursor, self.below),
+                Some(syms) => {
+                    let mut found = None;
+                    let mut from = self.cursor;
+                    while let Some(n) = g.next_labeled_node_from(syms[0], from, self.below) {
+                        if has_labels(g, n, &syms[1..]) {
+                            found = Some(n);
+                            break;
+                        }
+                        from = n.0 + 1;
+                    }
+                    found
+                }
+            };
+            match found {
+                Some(n) => {
+                    self.cursor = n.0 + 1;
+                    let mut out = self.row.as_ref().expect("row").clone();
+                    out[self.slot] = Val::Node(n);
+                    return Ok(Some(out));
+                }
+                None => self.row = None,
+            }
+        }
+    }
+}
+
+struct ExpandOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<(RelId, NodeId)>,
+    pos: usize,
+}
+
+impl Operator for ExpandOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::Expand {
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            to_bound,
+            rel_bound,
+            unique_from,
+            ..
+        } = self.node
+        else {
+            unreachable!("ExpandOp built from Expand");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                while self.pos < self.buf.len() {
+                    let (r, other) = self.buf[self.pos];
+                    self.pos += 1;
+                    if *to_bound && !matches!(row[*to], Val::Node(x) if x == other) {
+                        continue;
+                    }
+                    if *rel_bound && !matches!(row[*rel], Val::Rel(x) if x == r) {
+                        continue;
+                    }
+                    if rel_used(row, unique_from, r) {
+                        continue;
+                    }
+                    let mut out = row.clone();
+                    out[*rel] = Val::Rel(r);
+                    out[*to] = Val::Node(other);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let Some(start) = node_of(&row[*from])? else {
+                continue;
+            };
+            let g = &*rt.graph;
+            self.buf.clear();
+            self.pos = 0;
+            let Some(type_syms) = resolve_types(g, types) else {
+                continue;
+            };
+            let Some(label_syms) = resolve_labels(g, to_labels) else {
+                continue;
+            };
+            self.buf.extend(
+                g.expand(start, *dir, &type_syms)
+                    .filter(|(_, n)| has_labels(g, *n, &label_syms)),
+            );
+            self.row = Some(row);
+        }
+    }
+}
+
+
+struct VarExpandOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<(Vec<RelId>, NodeId)>,
+    pos: usize,
+}
+
+impl Operator for VarExpandOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::VarExpand {
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            min,
+            max,
+            to_bound,
+            rel_props,
+            unique_from,
+            ..
+        } = self.node
+        else {
+            unreachable!("VarExpandOp built from VarExpand");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                if self.pos < self.buf.len() {
+                    let (rels, end) = &self.buf[self.pos];
+                    self.pos += 1;
+                    let mut out = row.clone();
+                    out[*rel] = Val::list(rels.iter().map(|r| Val::Rel(*r)).collect());
+                    out[*to] = Val::Node(*end);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let Some(start) = node_of(&row[*from])? else {
+                continue;
+            };
+            self.buf.clear();
+            self.pos = 0;
+            let Some(type_syms) = resolve_types(rt.graph, types) else {
+                if *min == 0 {
+                    self.buf.push((Vec::new(), start));
+                    self.row = Some(row);
+                }
+                continue;
+            };
+            let Some(label_syms) = resolve_labels(rt.graph, to_labels) else {
+                continue;
+            };
+            let props: Vec<(Symbol, Val)> = match rel_props {
+                Some(p) => match eval(p, &row, rt)? {
+                    Val::Map(m) => {
+                        let mut out = Vec::new();
+                        for (k, v) in m.iter() {
+                            match rt.graph.key_symbol(k) {
+                                Some(s) => out.push((s, v.clone())),
+                                None => {
+                                    out.clear();
+                                    out.push((Symbol(u32::MAX), Val::Null));
+                                    break;
+                                }
+                            }
+                        }
+                        out
+                    }
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            let target = if *to_bound {
+                node_of(&row[*to])?
+            } else {
+                None
+            };
+            if *to_bound && target.is_none() {
+                continue;
+            }
+            // Depth-first enumeration of relationship-unique paths.
+            let g = &*rt.graph;
+            let max = max.unwrap_or(u64::MAX);
+            let mut path: Vec<RelId> = Vec::new();
+            let mut stack: Vec<(NodeId, Vec<(RelId, NodeId)>)> = Vec::new();
+            let neighbours = |n: NodeId| -> Vec<(RelId, NodeId)> {
+                g.expand(n, *dir, &type_syms)
+                    .filter(|(r, _)| {
+                        props.iter().all(|(k, v)| {
+                            g.rel_prop(*r, *k)
+                                .is_some_and(|x| super::compare::equals(x, v) == Some(true))
+                        })
+                    })
+                    .collect()
+            };
+            let accept = |n: NodeId, depth: u64| {
+                depth >= *min
+                    && has_labels(g, n, &label_syms)
+                    && target.is_none_or(|t| t == n)
+            };
+            if accept(start, 0) {
+                self.buf.push((Vec::new(), start));
+            }
+            if max > 0 {
+                stack.push((start, neighbours(start)));
+            }
+            let mut steps = 0u32;
+            while let Some((_, frontier)) = stack.last_mut() {
+                steps = steps.wrapping_add(1);
+                if steps & 1023 == 0 {
+                    rt_check(rt.cancel_flag())?;
+                }
+                match frontier.pop() {
+                    Some((r, n)) => {
+                        if path.contains(&r) || rel_used(&row, unique_from, r) {
+                            continue;
+                        }
+                        path.push(r);
+                        let depth = path.len() as u64;
+                        if accept(n, depth) {
+                            self.buf.push((path.clone(), n));
+                            if self.buf.len() > rt.limits.max_rows_in_memory {
+                                return Err(Error::transient(
+                                    "MemoryLimitExceeded",
+                                    "variable-length expansion produced too many paths",
+                                ));
+                            }
+                        }
+                        if depth < max {
+                            stack.push((n, neighbours(n)));
+                        } else {
+                            path.pop();
+                        }
+                    }
+                    None => {
+                        stack.pop();
+                        path.pop();
+                    }
+                }
+            }
+            // Emit shorter paths first, in discovery order within a length.
+            self.buf.sort_by_key(|(p, _)| p.len());
+            self.row = Some(row);
+        }
+    }
+}
+
+fn rt_check(cancelled: bool) -> Result<()> {
+    if cancelled {
+        Err(Error::transient("Cancelled", "the query was cancelled"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Runtime<'_> {
+    fn cancel_flag(&self) -> bool {
+        self.cancel.load(std::sync::atomic::Ordering::Relaxed)
+            || self.deadline.is_some_and(|d| std::time::Instant::now() >= d)
+    }
+}
+
+struct ShortestPathOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    pending: VecDeque<Row>,
+}
+
+impl Operator for ShortestPathOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::ShortestPath {
+            from,
+            to,
+            path,
+            rel,
+            dir,
+            types,
+            min,
+            max,
+            all,
+            ..
+        } = self.node
+        else {
+            unreachable!("ShortestPathOp built from ShortestPath");
+        };
+        loop {
+            if let Some(r) = self.pending.pop_front() {
+                return Ok(Some(r));
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            rt.tick()?;
+            let (Some(a), Some(b)) = (node_of(&row[*from])?, node_of(&row[*to])?) else {
+                continue;
+            };
+            let Some(type_syms) = resolve_types(rt.graph, types) else {
+                continue;
+            };
+            let g = &*rt.graph;
+            let max = max.unwrap_or(u64::MAX);
+            let paths = shortest_paths(g, a, b, *dir, &type_syms, *min, max, *all);
+            for (nodes, rels) in paths {
+                let mut out = row.clone();
+                if let Some(rs) = rel {
+                    out[*rs] = Val::list(rels.iter().map(|r| Val::Rel(*r)).collect());
+                }
+                out[*path] = Val::Path(Arc::new(PathVal { nodes, rels }));
+                self.pending.push_back(out);
+            }
+        }
+    }
+}
+
+/// BFS from `a` to `b`; every shortest path when `all`, else one.
+#[allow(clippy::too_many_arguments)]
+fn shortest_paths(
+    g: &Graph,
+    a: NodeId,
+    b: NodeId,
+    dir: Direction,
+    types: &[Symbol],
+    min: u64,
+    max: u64,
+    all: bool,
+) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
+    if a == b {
+        return if min == 0 {
+            vec![(vec![a], Vec::new())]
+        } else {
+            Vec::new()
+        };
+    }
+    // parents[n] = list of (parent node, rel) at the previous BFS level.
+    let mut parents: FxHashMap<NodeId, Vec<(NodeId, RelId)>> = FxHashMap::default();
+    let mut depth_of: FxHashMap<NodeId, u64> = FxHashMap::default();
+    depth_of.insert(a, 0);
+    let mut frontier = vec![a];
+    let mut depth = 0u64;
+    let mut found = false;
+    while !frontier.is_empty() && depth < max && !found {
+        depth += 1;
+        let mut next = Vec::new();
+        for &n in &frontier {
+            for (r, m) in g.expand(n, dir, types) {
+                match depth_of.get(&m) {
+                    Some(&d) if d == depth => {
+                        if all {
+                            parents.entry(m).or_default().push((n, r));
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        depth_of.insert(m, depth);
+                        parents.entry(m).or_default().push((n, r));
+                        next.push(m);
+                        if m == b {
+                            found = true;
+                        }
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    if !found || depth < min {
+        return Vec::new();
+    }
+    // Walk back from b to a through parents.
+    let mut out = Vec::new();
+    let mut stack: Vec<(NodeId, Vec<NodeId>, Vec<RelId>)> = vec![(b, vec![b], Vec::new())];
+    while let Some((n, nodes, rels)) = stack.pop() {
+        if n == a {
+            let mut nodes = nodes;
+            let mut rels = rels;
+            nodes.reverse();
+            rels.reverse();
+            out.push((nodes, rels));
+            if !all {
+                break;
+            }
+            continue;
+        }
+        if let Some(ps) = parents.get(&n) {
+            for (p, r) in ps {
+                let mut nn = nodes.clone();
+                nn.push(*p);
+                let mut rr = rels.clone();
+                rr.push(*r);
+                stack.push((*p, nn, rr));
+            }
+        }
+    }
+    out
+}
+
+struct BuildPathOp<'p> {
+    input: BoxOp<'p>,
+    slot: usize,
+    start: usize,
+    segments: &'p [(usize, bool)],
+}
+
+impl Operator for BuildPathOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let Some(mut row) = self.input.next(rt)? else {
+            return Ok(None);
+        };
+        let Val::Node(start) = row[self.start] else {
+            row[self.slot] = Val::Null;
+            return Ok(Some(row));
+        };
+        let mut nodes = vec![start];
+        let mut rels = Vec::new();
+        let mut cur = start;
+        let mut push = |r: RelId, rels: &mut Vec<RelId>, nodes: &mut Vec<NodeId>| {
+            if let Some((s, e)) = rt.graph.rel_endpoints(r) {
+                cur = if s == cur { e } else { s };
+                rels.push(r);
+                nodes.push(cur);
+            }
+        };
+        for (s, is_list) in self.segments {
+            match (&row[*s], is_list) {
+                (Val::Rel(r), false) => push(*r, &mut rels, &mut nodes),
+                (Val::List(items), true) => {
+                    for v in items.iter() {
+                        if let Val::Rel(r) = v {
+                            push(*r, &mut rels, &mut nodes);
+                        }
+                    }
+                }
+                _ => {
+                    row[self.slot] = Val::Null;
+                    return Ok(Some(row));
+                }
+            }
+        }
+        row[self.slot] = Val::Path(Arc::new(PathVal { nodes, rels }));
+        Ok(Some(row))
+    }
+}
+
+// ---------------------------------------------------------------- row operators
+
+struct FilterOp<'p> {
+    input: BoxOp<'p>,
+    predicate: &'p CExpr,
+}
+
+impl Operator for FilterOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        while let Some(row) = self.input.next(rt)? {
+            rt.tick()?;
+            if eval_predicate(self.predicate, &row, rt)? {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct OptionalOp<'p> {
+    input: BoxOp<'p>,
+    inner: &'p PlanNode,
+    nullable: &'p [usize],
+    current: Option<BoxOp<'p>>,
+    /// For Apply (no null row), always true.
+    matched: bool,
+    row: Option<Row>,
+}
+
+impl Operator for OptionalOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let is_apply = self.nullable.is_empty() && self.matched && self.row.is_none();
+        let _ = is_apply;
+        loop {
+            if let Some(cur) = &mut self.current {
+                if let Some(r) = cur.next(rt)? {
+                    if !self.nullable.is_empty() {
+                        self.matched = true;
+                    }
+                    return Ok(Some(r));
+                }
+                self.current = None;
+                let row = self.row.take().expect("row with current");
+                if !self.matched {
+                    let mut out = row;
+                    for s in self.nullable {
+                        out[*s] = Val::Null;
+                    }
+                    return Ok(Some(out));
+                }
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            self.current = Some(build(self.inner, &row));
+            if !self.nullable.is_empty() {
+                self.matched = false;
+            }
+            self.row = Some(row);
+        }
+    }
+}
+
+struct ProjectOp<'p> {
+    input: BoxOp<'p>,
+    items: &'p [(usize, CExpr)],
+}
+
+impl Operator for ProjectOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let Some(row) = self.input.next(rt)? else {
+            return Ok(None);
+        };
+        let mut vals = Vec::with_capacity(self.items.len());
+        for (_, e) in self.items {
+            vals.push(eval(e, &row, rt)?);
+        }
+        let mut out = row;
+        for ((s, _), v) in self.items.iter().zip(vals) {
+            out[*s] = v;
+        }
+        Ok(Some(out))
+    }
+}
+
+struct AggregateOp<'p> {
+    input: BoxOp<'p>,
+    keys: &'p [(usize, CExpr)],
+    aggs: &'p [crate::plan::expr::AggCall],
+    width: usize,
+    out: Option<std::vec::IntoIter<Row>>,
+}
+
+impl Operator for AggregateOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
+            let mut groups: Vec<(Vec<Val>, Vec<Acc>)> = Vec::new();
+            while let Some(row) = self.input.next(rt)? {
+                rt.tick()?;
+                let mut key = Vec::with_capacity(self.keys.len());
+                for (_, e) in self.keys {
+                    key.push(eval(e, &row, rt)?);
+                }
+                let k = EquivKey(key);
+                let gi = match index.get(&k) {
+                    Some(i) => *i,
+                    None => {
+                        let accs = self
+                            .aggs
+                            .iter()
+                            .map(|a| Acc::new(a.func, a.distinct))
+                            .collect();
+                        groups.push((k.0.clone(), accs));
+                        index.insert(k, groups.len() - 1);
+                        rt.check_rows(groups.len())?;
+                        groups.len() - 1
+                    }
+                };
+                for (a, acc) in self.aggs.iter().zip(groups[gi].1.iter_mut()) {
+                    let v = match &a.arg {
+                        Some(e) => Some(eval(e, &row, rt)?),
+                        None => None,
+                    };
+                    let extra = match &a.extra {
+                        Some(e) => Some(eval(e, &row, rt)?),
+                        None => None,
+                    };
+                    acc.add(v, extra)?;
+                }
+            }
+            if groups.is_empty() && self.keys.is_empty() {
+                let accs = self
+                    .aggs
+                    .iter()
+                    .map(|a| Acc::new(a.func, a.distinct))
+                    .collect();
+                groups.push((Vec::new(), accs));
+            }
+            let mut rows = Vec::with_capacity(groups.len());
+            for (key, accs) in groups {
+                let mut row = vec![Val::Null; self.width];
+                for ((s, _), v) in self.keys.iter().zip(key) {
+                    row[*s] = v;
+                }
+                for (a, acc) in self.aggs.iter().zip(accs) {
+                    row[a.slot] = acc.finish()?;
+                }
+                rows.push(row);
+            }
+            self.out = Some(rows.into_iter());
+        }
+        Ok(self.out.as_mut().and_then(|o| o.next()))
+    }
+}
+
+struct DistinctOp<'p> {
+    input: BoxOp<'p>,
+    slots: &'p [usize],
+    seen: FxHashSet<EquivKey>,
+}
+
+impl Operator for DistinctOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        while let Some(row) = self.input.next(rt)? {
+            rt.tick()?;
+            let key = EquivKey(self.slots.iter().map(|s| row[*s].clone()).collect());
+            if self.seen.insert(key) {
+                rt.check_rows(self.seen.len())?;
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn count_value(e: &CExpr, arg: &Row, rt: &mut Runtime, what: &str) -> Result<usize> {
+    match eval(e, arg, rt)? {
+        Val::Int(i) if i >= 0 => Ok(i as usize),
+        Val::Int(_) => Err(Error::syntax(
+            "NegativeIntegerArgument",
+            format!("{what} must not be negative"),
+        )
+        .with_phase(crate::Phase::Runtime)),
+        other => Err(Error::syntax(
+            "InvalidArgumentType",
+            format!("{what} must be an integer, got {}", other.type_name()),
+        )
+        .with_phase(crate::Phase::Runtime)),
+    }
+}
+
+struct SortOp<'p> {
+    input: BoxOp<'p>,
+    keys: &'p [(CExpr, bool)],
+    limit: Option<&'p CExpr>,
+    out: Option<std::vec::IntoIter<Row>>,
+    arg: Row,
+}
+
+impl Operator for SortOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            let limit = match self.limit {
+                Some(l) => Some(count_value(l, &self.arg, rt, "LIMIT")?),
+                None => None,
+            };
+            let mut rows: Vec<(Vec<Val>, Row)> = Vec::new();
+            while let Some(row) = self.input.next(rt)? {
+                rt.tick()?;
+                let mut k = Vec::with_capacity(self.keys.len());
+                for (e, _) in self.keys {
+                    k.push(eval(e, &row, rt)?);
+                }
+                rows.push((k, row));
+                rt.check_rows(rows.len())?;
+            }
+            let keys = self.keys;
+            let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| {
+                for (i, (_, desc)) in keys.iter().enumerate() {
+                    let o = order(&a.0[i], &b.0[i]);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != std::cmp::Ordering::Equal {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            };
+            match limit {
+                Some(k) if k < rows.len() => {
+                    if k > 0 {
+                        rows.select_nth_unstable_by(k - 1, cmp);
+                    }
+                    rows.truncate(k);
+                    rows.sort_by(cmp);
+                }
+                _ => rows.sort_by(cmp),
+            }
+            self.out = Some(rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>().into_iter());
+        }
+        Ok(self.out.as_mut().and_then(|o| o.next()))
+    }
+}
+
+struct SkipLimitOp<'p> {
+    input: BoxOp<'p>,
+    count: &'p CExpr,
+    skip: bool,
+    n: Option<usize>,
+    arg: Row,
+}
+
+impl Operator for SkipLimitOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        if self.n.is_none() {
+            let what = if self.skip { "SKIP" } else { "LIMIT" };
+            self.n = Some(count_value(self.count, &self.arg, rt, what)?);
+        }
+        let n = self.n.as_mut().expect("set");
+        if self.skip {
+            while *n > 0 {
+                if self.input.next(rt)?.is_none() {
+                    return Ok(None);
+                }
+                *n -= 1;
+            }
+            self.input.next(rt)
+        } else {
+            if *n == 0 {
+                return Ok(None);
+            }
+            *n -= 1;
+            self.input.next(rt)
+        }
+    }
+}
+
+struct UnwindOp<'p> {
+    input: BoxOp<'p>,
+    expr: &'p CExpr,
+    slot: usize,
+    row: Option<Row>,
+    items: Option<Arc<Vec<Val>>>,
+    pos: usize,
+}
+
+impl Operator for UnwindOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        loop {
+            rt.tick()?;
+            if let (Some(row), Some(items)) = (&self.row, &self.items) {
+                if self.pos < items.len() {
+                    let mut out = row.clone();
+                    out[self.slot] = items[self.pos].clone();
+                    self.pos += 1;
+                    return Ok(Some(out));
+                }
+                self.row = None;
+                self.items = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            match eval(self.expr, &row, rt)? {
+                Val::List(items) => {
+                    self.items = Some(items);
+                    self.pos = 0;
+                    self.row = Some(row);
+                }
+                Val::Null => {}
+                other => {
+                    let mut out = row;
+                    out[self.slot] = other;
+                    return Ok(Some(out));
+                }
+            }
+        }
+    }
+}
+
+/// CREATE, MERGE, SET/REMOVE and DELETE: consume all input first (so reads never see
+/// this clause's writes), apply the writes row by row, then stream the rows on.
+struct WriteOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    out: Option<std::vec::IntoIter<Row>>,
+}
+
+impl Operator for WriteOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            let mut rows = Vec::new();
+            while let Some(r) = self.input.next(rt)? {
+                rt.tick()?;
+                rows.push(r);
+                rt.check_rows(rows.len())?;
+            }
+            let out = write::apply(self.node, rows, rt)?;
+            self.out = Some(out.into_iter());
+        }
+        Ok(self.out.as_mut().and_then(|o| o.next()))
+    }
+}
+
+struct UnionOp<'p> {
+    left: BoxOp<'p>,
+    right: BoxOp<'p>,
+    on_left: bool,
+    all: bool,
+    left_slots: &'p [usize],
+    right_slots: &'p [usize],
+    out_slots: &'p [usize],
+    seen: FxHashSet<EquivKey>,
+}
+
+impl Operator for UnionOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        loop {
+            let (row, slots) = if self.on_left {
+                match self.left.next(rt)? {
+                    Some(r) => (r, self.left_slots),
+                    None => {
+                        self.on_left = false;
+                        continue;
+                    }
+                }
+            } else {
+                match self.right.next(rt)? {
+                    Some(r) => (r, self.right_slots),
+                    None => return Ok(None),
+                }
+            };
+            rt.tick()?;
+            let vals: Vec<Val> = slots.iter().map(|s| row[*s].clone()).collect();
+            if !self.all && !self.seen.insert(EquivKey(vals.clone())) {
+                continue;
+            }
+            let mut out = row;
+            for (s, v) in self.out_slots.iter().zip(vals) {
+                out[*s] = v;
+            }
+            return Ok(Some(out));
+        }
+    }
+}
+
+struct DiscardOp<'p> {
+    input: BoxOp<'p>,
+}
+
+impl Operator for DiscardOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        while self.input.next(rt)?.is_some() {
+            rt.tick()?;
+        }
+        Ok(None)
+    }
+}

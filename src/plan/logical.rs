@@ -1,0 +1,368 @@
+//! Logical plan operators. Every variable lives in a numbered slot of a fixed-width row;
+//! operators read and write slots. `exec::operators` turns each node into a pull-based
+//! iterator.
+
+use super::expr::{AggCall, CExpr};
+use crate::store::Direction;
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// Label names, resolved against the store at run time.
+pub type Names = Vec<Arc<str>>;
+
+#[derive(Debug, Clone)]
+pub enum PlanNode {
+    /// One row: the argument row of a subquery (all nulls at the top).
+    Argument,
+    /// For each input row, every node (with all of `labels`) into `slot`.
+    NodeScan {
+        input: Box<PlanNode>,
+        slot: usize,
+        labels: Names,
+    },
+    /// For each input row, nodes whose property `key` equals `value` (label-restricted).
+    NodeByProperty {
+        input: Box<PlanNode>,
+        slot: usize,
+        labels: Names,
+        key: Arc<str>,
+        value: CExpr,
+    },
+    /// Follow one relationship from `from` to `to`; `to_bound` checks an already-bound `to`.
+    Expand {
+        input: Box<PlanNode>,
+        from: usize,
+        rel: usize,
+        to: usize,
+        dir: Direction,
+        types: Names,
+        to_labels: Names,
+        to_bound: bool,
+        rel_bound: bool,
+        /// Relationship slots (single rels or rel lists) this one must differ from.
+        unique_from: Vec<usize>,
+    },
+    /// Variable-length expansion: `rel` receives the list of relationships.
+    VarExpand {
+        input: Box<PlanNode>,
+        from: usize,
+        rel: usize,
+        to: usize,
+        dir: Direction,
+        types: Names,
+        to_labels: Names,
+        min: u64,
+        max: Option<u64>,
+        to_bound: bool,
+        /// Property equality every relationship on the path must satisfy.
+        rel_props: Option<CExpr>,
+        unique_from: Vec<usize>,
+    },
+    /// shortestPath / allShortestPaths between two bound nodes into `path`.
+    ShortestPath {
+        input: Box<PlanNode>,
+        from: usize,
+        to: usize,
+        path: usize,
+        rel: Option<usize>,
+        dir: Direction,
+        types: Names,
+        min: u64,
+        max: Option<u64>,
+        all: bool,
+    },
+    /// Builds a path value from node and relationship slots.
+    BuildPath {
+        input: Box<PlanNode>,
+        slot: usize,
+        start: usize,
+        /// (relationship slot, is a list of relationships)
+        segments: Vec<(usize, bool)>,
+    },
+    Filter {
+        input: Box<PlanNode>,
+        predicate: CExpr,
+    },
+    /// For each input row, rows of `inner` (built on an Argument); if none, the input row
+    /// with `nullable` slots set to null.
+    Optional {
+        input: Box<PlanNode>,
+        inner: Box<PlanNode>,
+        nullable: Vec<usize>,
+    },
+    /// Cartesian/apply: for each input row, rows of `inner` run with it as argument.
+    Apply {
+        input: Box<PlanNode>,
+        inner: Box<PlanNode>,
+    },
+    Project {
+        input: Box<PlanNode>,
+        items: Vec<(usize, CExpr)>,
+    },
+    Aggregate {
+        input: Box<PlanNode>,
+        keys: Vec<(usize, CExpr)>,
+        aggs: Vec<AggCall>,
+    },
+    Distinct {
+        input: Box<PlanNode>,
+        slots: Vec<usize>,
+    },
+    Sort {
+        input: Box<PlanNode>,
+        keys: Vec<(CExpr, bool)>,
+        /// Keep only the first `limit` rows (top-k), when known.
+        limit: Option<CExpr>,
+    },
+    Skip {
+        input: Box<PlanNode>,
+        count: CExpr,
+    },
+    Limit {
+        input: Box<PlanNode>,
+        count: CExpr,
+    },
+    Unwind {
+        input: Box<PlanNode>,
+        expr: CExpr,
+        slot: usize,
+    },
+    Create {
+        input: Box<PlanNode>,
+        parts: Vec<CreatePart>,
+    },
+    Merge {
+        input: Box<PlanNode>,
+        /// Matches the pattern with the row as argument.
+        matcher: Box<PlanNode>,
+        create: Vec<CreatePart>,
+        on_create: Vec<SetOp>,
+        on_match: Vec<SetOp>,
+        /// Slots the pattern binds (nulled before creating).
+        bound: Vec<usize>,
+    },
+    Set {
+        input: Box<PlanNode>,
+        ops: Vec<SetOp>,
+    },
+    Delete {
+        input: Box<PlanNode>,
+        exprs: Vec<CExpr>,
+        detach: bool,
+    },
+    Union {
+        left: Box<PlanNode>,
+        right: Box<PlanNode>,
+        all: bool,
+        /// Output slots of each side, by column position.
+        left_slots: Vec<usize>,
+        right_slots: Vec<usize>,
+        out_slots: Vec<usize>,
+    },
+    /// Consume every input row (so that writes happen) and yield nothing.
+    Discard {
+        input: Box<PlanNode>,
+    },
+}
+
+/// One pattern part of CREATE (or MERGE's create side).
+#[derive(Debug, Clone)]
+pub struct CreatePart {
+    pub nodes: Vec<CreateNode>,
+    /// rels[i] joins nodes[i] and nodes[i + 1].
+    pub rels: Vec<CreateRel>,
+    pub path_slot: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateNode {
+    pub slot: usize,
+    /// Already bound: use the existing node.
+    pub bound: bool,
+    pub labels: Names,
+    pub props: Option<CExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateRel {
+    pub slot: usize,
+    pub rel_type: Arc<str>,
+    /// true: nodes[i] → nodes[i+1]; false: nodes[i+1] → nodes[i].
+    pub forward: bool,
+    pub props: Option<CExpr>,
+}
+
+/// One SET/REMOVE action.
+#[derive(Debug, Clone)]
+pub enum SetOp {
+    Property {
+        target: CExpr,
+        key: Arc<str>,
+        value: CExpr,
+    },
+    Replace {
+        target: CExpr,
+        value: CExpr,
+    },
+    Merge {
+        target: CExpr,
+        value: CExpr,
+    },
+    AddLabels {
+        target: CExpr,
+        labels: Names,
+    },
+    RemoveLabels {
+        target: CExpr,
+        labels: Names,
+    },
+}
+
+impl PlanNode {
+    pub fn input(&self) -> Option<&PlanNode> {
+        use PlanNode::*;
+        match self {
+            Argument => None,
+            NodeScan { input, .. }
+            | NodeByProperty { input, .. }
+            | Expand { input, .. }
+            | VarExpand { input, .. }
+            | ShortestPath { input, .. }
+            | BuildPath { input, .. }
+            | Filter { input, .. }
+            | Optional { input, .. }
+            | Apply { input, .. }
+            | Project { input, .. }
+            | Aggregate { input, .. }
+            | Distinct { input, .. }
+            | Sort { input, .. }
+            | Skip { input, .. }
+            | Limit { input, .. }
+            | Unwind { input, .. }
+            | Create { input, .. }
+            | Merge { input, .. }
+            | Set { input, .. }
+            | Delete { input, .. }
+            | Discard { input } => Some(input),
+            Union { .. } => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        use PlanNode::*;
+        let names = |n: &Names| {
+            n.iter()
+                .map(|l| format!(":{l}"))
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        match self {
+            Argument => "Argument".into(),
+            NodeScan { slot, labels, .. } if labels.is_empty() => {
+                format!("AllNodesScan (${slot})")
+            }
+            NodeScan { slot, labels, .. } => format!("NodeByLabelScan (${slot}{})", names(labels)),
+            NodeByProperty {
+                slot, labels, key, ..
+            } => format!("NodeByPropertySeek (${slot}{} {{{key}}})", names(labels)),
+            Expand {
+                from,
+                rel,
+                to,
+                dir,
+                types,
+                to_bound,
+                ..
+            } => format!(
+                "{} (${from})-[${rel}{}]-{:?}-(${to})",
+                if *to_bound { "ExpandInto" } else { "Expand" },
+                names(types),
+                dir
+            ),
+            VarExpand {
+                from,
+                to,
+                min,
+                max,
+                types,
+                ..
+            } => format!(
+                "VarLengthExpand (${from})-[{}*{min}..{}]-(${to})",
+                names(types),
+                max.map(|m| m.to_string()).unwrap_or_default()
+            ),
+            ShortestPath { from, to, all, .. } => format!(
+                "{} (${from})->(${to})",
+                if *all { "AllShortestPaths" } else { "ShortestPath" }
+            ),
+            BuildPath { slot, .. } => format!("BuildPath (${slot})"),
+            Filter { .. } => "Filter".into(),
+            Optional { .. } => "Optional".into(),
+            Apply { .. } => "Apply".into(),
+            Project { items, .. } => format!(
+                "Projection ({})",
+                items
+                    .iter()
+                    .map(|(s, _)| format!("${s}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Aggregate { keys, aggs, .. } => {
+                format!("Aggregation (keys: {}, aggregates: {})", keys.len(), aggs.len())
+            }
+            Distinct { .. } => "Distinct".into(),
+            Sort { limit, .. } => {
+                if limit.is_some() {
+                    "Top".into()
+                } else {
+                    "Sort".into()
+                }
+            }
+            Skip { .. } => "Skip".into(),
+            Limit { .. } => "Limit".into(),
+            Unwind { slot, .. } => format!("Unwind (${slot})"),
+            Create { .. } => "Create".into(),
+            Merge { .. } => "Merge".into(),
+            Set { .. } => "SetOrRemove".into(),
+            Delete { detach, .. } => {
+                if *detach {
+                    "DetachDelete".into()
+                } else {
+                    "Delete".into()
+                }
+            }
+            Union { all, .. } => {
+                if *all {
+                    "UnionAll".into()
+                } else {
+                    "Union".into()
+                }
+            }
+            Discard { .. } => "EmptyResult".into(),
+        }
+    }
+
+    /// An indented operator tree, root first.
+    pub fn explain(&self, out: &mut String, depth: usize) {
+        let _ = writeln!(out, "{}+{}", "| ".repeat(depth), self.describe());
+        match self {
+            PlanNode::Union { left, right, .. } => {
+                left.explain(out, depth + 1);
+                right.explain(out, depth + 1);
+            }
+            PlanNode::Optional { input, inner, .. } | PlanNode::Apply { input, inner } => {
+                inner.explain(out, depth + 1);
+                input.explain(out, depth);
+            }
+            PlanNode::Merge { input, matcher, .. } => {
+                matcher.explain(out, depth + 1);
+                input.explain(out, depth);
+            }
+            other => {
+                if let Some(i) = other.input() {
+                    i.explain(out, depth);
+                }
+            }
+        }
+    }
+}

@@ -9,7 +9,10 @@ pub enum Command {
     Help(Option<String>),
     Schema,
     /// `:param name => value` (value is a Cypher expression).
-    ParamSet { name: String, expr: String },
+    ParamSet {
+        name: String,
+        expr: String,
+    },
     /// `:param {a: 1, b: 'x'}` sets several parameters from a map expression.
     ParamMap(String),
     ParamClear,
@@ -21,14 +24,19 @@ pub enum Command {
     Explain(String),
     Source(String),
     Save(Option<String>),
-    Open { path: String, force: bool },
+    Open {
+        path: String,
+        force: bool,
+    },
     Begin,
     Commit,
     Rollback,
     History,
     Clear,
     MaxRows(Option<usize>),
-    Quit { force: bool },
+    Quit {
+        force: bool,
+    },
 }
 
 /// A command's name, argument synopsis and one-line summary, in `:help` order.
@@ -59,7 +67,8 @@ pub const COMMANDS: &[CommandInfo] = &[
         name: "param",
         args: "name => value | {map} | clear",
         summary: "set a query parameter ($name) from a Cypher expression",
-        details: "`:param limit => 10` sets $limit; the value is any Cypher expression, evaluated\n\
+        details:
+            "`:param limit => 10` sets $limit; the value is any Cypher expression, evaluated\n\
                   once (`:param since => date().year - 1`). `:param {a: 1, b: 'x'}` sets several\n\
                   at once, `:param -name` removes one, `:param clear` removes them all.",
     },
@@ -93,14 +102,16 @@ pub const COMMANDS: &[CommandInfo] = &[
         name: "source",
         args: "FILE",
         summary: "run the statements of a Cypher script file",
-        details: "Runs each `;`-separated statement of FILE in order and stops at the first error,\n\
+        details:
+            "Runs each `;`-separated statement of FILE in order and stops at the first error,\n\
                   which is shown with its line in the file. Ctrl-C stops the script.",
     },
     CommandInfo {
         name: "save",
         args: "[FILE]",
         summary: "save the graph to a snapshot file",
-        details: "`:save` writes the file the graph was opened from; `:save FILE` writes FILE and\n\
+        details:
+            "`:save` writes the file the graph was opened from; `:save FILE` writes FILE and\n\
                   makes it the current file.",
     },
     CommandInfo {
@@ -188,13 +199,13 @@ pub fn is_command(line: &str) -> bool {
 /// Parses a `:command` line. Errors are messages for the user.
 pub fn parse(line: &str) -> Result<Command, String> {
     let line = line.trim();
+    // A trailing `;` is a habit from Cypher; accept it.
+    let line = line.strip_suffix(';').unwrap_or(line).trim_end();
     let body = line.strip_prefix(':').unwrap_or(line);
     let (word, rest) = match body.find(char::is_whitespace) {
         Some(i) => (&body[..i], body[i..].trim()),
         None => (body, ""),
     };
-    // A trailing `;` is a habit from Cypher; accept it.
-    let rest = rest.strip_suffix(';').unwrap_or(rest).trim_end();
     let lower = word.to_ascii_lowercase();
     let (name, bang) = match lower.strip_suffix('!') {
         Some(n) => (n, true),
@@ -480,7 +491,10 @@ mod tests {
         assert_eq!(parse(":param clear"), Ok(Command::ParamClear));
         assert_eq!(parse(":param -x"), Ok(Command::ParamRemove("x".into())));
         assert_eq!(parse(":params"), Ok(Command::Params));
-        assert_eq!(parse(":format json"), Ok(Command::Format(Some(Format::Json))));
+        assert_eq!(
+            parse(":format json"),
+            Ok(Command::Format(Some(Format::Json)))
+        );
         assert_eq!(parse(":format"), Ok(Command::Format(None)));
         assert!(parse(":format xml").unwrap_err().contains("unknown format"));
         assert_eq!(parse(":timing on"), Ok(Command::Timing(Some(true))));
@@ -507,7 +521,10 @@ mod tests {
         assert_eq!(parse(":quit"), Ok(Command::Quit { force: false }));
         assert_eq!(parse(":quit!"), Ok(Command::Quit { force: true }));
         assert_eq!(parse(":exit"), Ok(Command::Quit { force: false }));
-        assert_eq!(parse(":help param"), Ok(Command::Help(Some("param".into()))));
+        assert_eq!(
+            parse(":help param"),
+            Ok(Command::Help(Some("param".into())))
+        );
         assert_eq!(parse(":schema;"), Ok(Command::Schema));
     }
 

@@ -31,9 +31,13 @@ pub enum Context {
     Label,
     RelType,
     /// A property key after `var.`; `of` is the variable when there is one.
-    PropertyKey { of: Option<String> },
+    PropertyKey {
+        of: Option<String>,
+    },
     /// A key in a map literal; `label` is the label of the node pattern it belongs to.
-    MapKey { label: Option<String> },
+    MapKey {
+        label: Option<String>,
+    },
     Param,
     Command,
     /// A file name argument of `:save`, `:open` or `:source`.
@@ -179,9 +183,11 @@ fn cypher_site(before: &str, from: usize) -> Site {
     }
     let sig: Vec<Token> = lex::significant(&all).copied().collect();
     let (start, prefix, prev_index) = match sig.last() {
-        Some(t) if t.kind == TokenKind::Ident && t.end == pos => {
-            (t.start, t.text(before).to_string(), sig.len().checked_sub(2))
-        }
+        Some(t) if t.kind == TokenKind::Ident && t.end == pos => (
+            t.start,
+            t.text(before).to_string(),
+            sig.len().checked_sub(2),
+        ),
         _ => (pos, String::new(), sig.len().checked_sub(1)),
     };
     let context = match prev_index {
@@ -407,9 +413,7 @@ pub fn complete(line: &str, pos: usize, catalog: &dyn Catalog) -> (Site, Vec<Can
                 .as_deref()
                 .and_then(|v| bindings(line, site.start).into_iter().find(|b| b.name == v));
             let specific = match bound {
-                Some(Binding {
-                    label: Some(l), ..
-                }) => catalog.keys_of_label(&l),
+                Some(Binding { label: Some(l), .. }) => catalog.keys_of_label(&l),
                 Some(Binding {
                     rel_type: Some(t), ..
                 }) => catalog.keys_of_type(&t),
@@ -439,7 +443,11 @@ pub fn complete(line: &str, pos: usize, catalog: &dyn Catalog) -> (Site, Vec<Can
                 .into_iter()
                 .filter(|w| w[1..].starts_with(&bare.to_ascii_lowercase()))
                 .map(|w| {
-                    let r = if with_colon { w.clone() } else { w[1..].to_string() };
+                    let r = if with_colon {
+                        w.clone()
+                    } else {
+                        w[1..].to_string()
+                    };
                     Candidate {
                         display: w,
                         replacement: r,
@@ -571,7 +579,12 @@ mod tests {
             vec!["KNOWS".into(), "MET".into(), "MEMBER_OF".into()]
         }
         fn property_keys(&self) -> Vec<String> {
-            vec!["name".into(), "nationality".into(), "day".into(), "born".into()]
+            vec![
+                "name".into(),
+                "nationality".into(),
+                "day".into(),
+                "born".into(),
+            ]
         }
         fn keys_of_label(&self, label: &str) -> Vec<String> {
             match label {
@@ -685,14 +698,16 @@ mod tests {
     fn keywords_functions_and_variables() {
         let r = replacements("MATCH (person:Person)-[met:MET]->(other) RETURN p");
         assert_eq!(r[0], "person");
-        assert!(r.contains(&"PROFILE".to_string()));
+        assert!(r.contains(&"profile".to_string()));
         assert!(r.contains(&"percentileCont(".to_string()));
+        let r = replacements("MATCH (person) RETURN P");
+        assert_eq!(r[0], "PROFILE");
         assert_eq!(replacements("mat"), vec!["match"]);
         assert_eq!(replacements("RET"), vec!["RETURN"]);
         assert!(replacements("RETURN toUp").contains(&"toUpper(".to_string()));
         assert_eq!(
             replacements("MATCH (a)-[r]->(b) RETURN a, b, r ORDER BY o"),
-            vec!["OPTIONAL", "OR", "ORDER"]
+            vec!["on", "optional", "or", "order"]
         );
     }
 
@@ -707,7 +722,10 @@ mod tests {
         assert_eq!(b[2].rel_type.as_deref(), Some("MET"));
         // Only the current statement counts.
         let two = "MATCH (a) RETURN a; MATCH (b) RETURN ";
-        let names: Vec<String> = bindings(two, two.len()).into_iter().map(|b| b.name).collect();
+        let names: Vec<String> = bindings(two, two.len())
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
         assert_eq!(names, vec!["b"]);
     }
 

@@ -87,9 +87,7 @@ pub fn highlight(line: &str, cursor: Option<usize>, indent: usize) -> String {
             TokenKind::Ident if next_sig == Some("(") && is_function(text) => {
                 Some(style_function())
             }
-            TokenKind::Ident if is_keyword(text) && prev_sig != Some(".") => {
-                Some(style_keyword())
-            }
+            TokenKind::Ident if is_keyword(text) && prev_sig != Some(".") => Some(style_keyword()),
             TokenKind::Punct if brackets.is_some_and(|(a, b)| t.start == a || t.start == b) => {
                 Some(style_bracket())
             }
@@ -128,7 +126,9 @@ fn push_space(out: &mut String, text: &str, indent: usize) {
     }
     for part in parts {
         out.push('\n');
-        if indent > 0 && part.len() >= indent && part.as_bytes()[..indent].iter().all(|&b| b == b' ')
+        if indent > 0
+            && part.len() >= indent
+            && part.as_bytes()[..indent].iter().all(|&b| b == b' ')
         {
             out.push_str(&style_dim().paint(continuation_marker(indent)).to_string());
             out.push_str(&part[indent..]);
@@ -154,16 +154,15 @@ fn highlight_command(line: &str) -> String {
     } else {
         Color::Red.bold()
     };
-    format!(
-        "{}{}{}",
-        &line[..lead],
-        style.paint(word),
-        &body[end..]
-    )
+    format!("{}{}{}", &line[..lead], style.paint(word), &body[end..])
 }
 
 /// Byte offsets of the bracket at (or just before) the cursor and of its partner.
-pub fn matching_brackets(line: &str, tokens: &[lex::Token], cursor: usize) -> Option<(usize, usize)> {
+pub fn matching_brackets(
+    line: &str,
+    tokens: &[lex::Token],
+    cursor: usize,
+) -> Option<(usize, usize)> {
     let brackets: Vec<(usize, u8)> = tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Punct && t.end - t.start == 1)

@@ -9,12 +9,18 @@ pub enum TokenKind {
     /// A name or keyword: letters, digits and `_`, not starting with a digit.
     Ident,
     /// A name in backticks; `closed` is false when the text ends inside it.
-    Quoted { closed: bool },
+    Quoted {
+        closed: bool,
+    },
     Number,
-    String { closed: bool },
+    String {
+        closed: bool,
+    },
     /// `$name` (or `$0`).
     Param,
-    Comment { closed: bool },
+    Comment {
+        closed: bool,
+    },
     /// One punctuation character (or `=>`, `->`, `<-`, `..`, `<>`, `<=`, `>=`).
     Punct,
     Space,

@@ -253,10 +253,9 @@ impl Session {
         let text = error.render(source);
         let text = if self.render.color {
             match text.split_once('\n') {
-                Some((head, rest)) => format!(
-                    "{}\n{rest}",
-                    nu_ansi_term::Color::Red.bold().paint(head)
-                ),
+                Some((head, rest)) => {
+                    format!("{}\n{rest}", nu_ansi_term::Color::Red.bold().paint(head))
+                }
                 None => nu_ansi_term::Color::Red.bold().paint(text).to_string(),
             }
         } else {
@@ -363,7 +362,12 @@ impl Session {
             db.execute(&query, &params)
         };
         match result {
-            Ok(r) => match r.rows.into_iter().next().and_then(|row| row.into_iter().next()) {
+            Ok(r) => match r
+                .rows
+                .into_iter()
+                .next()
+                .and_then(|row| row.into_iter().next())
+            {
                 Some(v) => Some(v),
                 None => {
                     self.problem(out, "the expression gave no value");
@@ -397,7 +401,10 @@ impl Session {
             }
             Some(other) => self.problem(
                 out,
-                &format!("expected a map like {{name: value}}, got {}", other.type_name()),
+                &format!(
+                    "expected a map like {{name: value}}, got {}",
+                    other.type_name()
+                ),
             ),
             None => {}
         }
@@ -625,11 +632,7 @@ pub fn run(db: Database, opts: ReplOptions) -> i32 {
             }
         }
     }
-    let rolled_back = session
-        .shared
-        .db
-        .borrow_mut()
-        .rollback_open_transaction();
+    let rolled_back = session.shared.db.borrow_mut().rollback_open_transaction();
     if rolled_back {
         println!("the open transaction was rolled back");
     }

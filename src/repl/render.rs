@@ -145,8 +145,7 @@ pub fn render(result: &QueryResult, opts: &RenderOptions, explain: bool) -> Stri
             let max_cell = opts
                 .width
                 .and_then(|w| {
-                    let headers: Vec<usize> =
-                        result.columns.iter().map(|c| c.width()).collect();
+                    let headers: Vec<usize> = result.columns.iter().map(|c| c.width()).collect();
                     let mut cells = vec![0usize; headers.len()];
                     for row in &result.rows[..shown] {
                         for (i, v) in row.iter().enumerate().take(cells.len()) {
@@ -169,8 +168,8 @@ pub fn render(result: &QueryResult, opts: &RenderOptions, explain: bool) -> Stri
             if hidden > 0 {
                 out.push_str(&dim(
                     &format!(
-                        "… {} more (:maxrows 0 shows every row)",
-                        plural(hidden, "row", "rows")
+                        "… {hidden} more {} (:maxrows 0 shows every row)",
+                        if hidden == 1 { "row" } else { "rows" }
                     ),
                     opts.color,
                 ));
@@ -261,7 +260,10 @@ mod tests {
         );
         let text = render(&r, &RenderOptions::default(), false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].contains("name") && lines[1].contains(" n "), "{text}");
+        assert!(
+            lines[1].contains("name") && lines[1].contains(" n "),
+            "{text}"
+        );
         assert!(text.contains("'Ann'"), "{text}");
         assert_eq!(lines.last(), Some(&"2 rows · 0.4 ms"));
     }
@@ -275,7 +277,10 @@ mod tests {
             ..RenderOptions::default()
         };
         let text = render(&r, &opts, false);
-        assert!(text.contains("… 3 more rows (:maxrows 0 shows every row)"), "{text}");
+        assert!(
+            text.contains("… 3 more rows (:maxrows 0 shows every row)"),
+            "{text}"
+        );
         assert!(text.ends_with("5 rows · 0.4 ms"), "{text}");
         assert!(!text.contains(" 4 "), "{text}");
     }
@@ -283,7 +288,10 @@ mod tests {
     #[test]
     fn empty_results_writes_and_notices() {
         let r = result(&["x"], vec![]);
-        assert_eq!(render(&r, &RenderOptions::default(), false), "(no rows) · 0.4 ms");
+        assert_eq!(
+            render(&r, &RenderOptions::default(), false),
+            "(no rows) · 0.4 ms"
+        );
         let mut w = result(&[], vec![]);
         w.stats.nodes_created = 2;
         w.stats.properties_set = 3;

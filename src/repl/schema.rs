@@ -206,13 +206,12 @@ impl Schema {
                 g.count
             ));
             for (i, p) in patterns.iter().enumerate() {
-                let sep = if i == 0 { "  ".to_string() } else { format!("\n{pad}") };
-                out.push_str(&format!(
-                    "{sep}{}-[{}]->{}",
-                    p.from,
-                    type_name(g),
-                    p.to
-                ));
+                let sep = if i == 0 {
+                    "  ".to_string()
+                } else {
+                    format!("\n{pad}")
+                };
+                out.push_str(&format!("{sep}{}-[{}]->{}", p.from, type_name(g), p.to));
                 if patterns.len() > 1 {
                     out.push_str(&format!(" ×{}", p.count));
                 }
@@ -236,7 +235,11 @@ impl Schema {
                 .iter()
                 .map(|p| {
                     let types: Vec<&str> = p.types.iter().map(String::as_str).collect();
-                    let mut s = format!("{}: {}", super::complete::quote_name(&p.key), types.join(" | "));
+                    let mut s = format!(
+                        "{}: {}",
+                        super::complete::quote_name(&p.key),
+                        types.join(" | ")
+                    );
                     if p.count < g.count {
                         s.push_str(&format!(" ({} of {})", p.count, g.count));
                     }
@@ -303,10 +306,14 @@ mod tests {
         assert_eq!(person.properties[0].key, "born");
         assert_eq!(person.properties[0].count, 1);
         assert_eq!(
-            s.labels[0].properties[1].types.iter().next().map(String::as_str),
+            s.labels[0].properties[1]
+                .types
+                .iter()
+                .next()
+                .map(String::as_str),
             Some("LIST<STRING>")
         );
-        let (member, patterns) = &s.types[1];
+        let (member, patterns) = &s.types[0];
         assert_eq!(member.count, 3);
         assert_eq!(
             patterns,
@@ -335,9 +342,9 @@ mod tests {
   :Person        2
   (no label)     1
 Relationship types (2)
-  :MET           1  (:Person)-[:MET]->(:Person)
   :MEMBER_OF     3  (:Person)-[:MEMBER_OF]->(:Organization) ×2
                     ()-[:MEMBER_OF]->(:Organization) ×1
+  :MET           1  (:Person)-[:MET]->(:Person)
 Property keys
   :Organization  name: STRING, tags: LIST<STRING>
   :Person        born: INTEGER (1 of 2), name: STRING

@@ -20,8 +20,8 @@ pub fn to_string_scalar(v: &Val) -> String {
 }
 
 fn arg_err(f: Function, v: &Val) -> Error {
-    Error::argument(
-        "InvalidArgumentType",
+    Error::type_error(
+        "InvalidArgumentValue",
         format!("{f:?}() cannot take {} as its argument", v.type_name()),
     )
 }
@@ -177,10 +177,18 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             other => return Err(arg_err(f, &other)),
         },
         F::Range => {
-            let start = int_arg(f, &a0)?;
-            let end = int_arg(f, args.get(1).unwrap_or(&Val::Null))?;
+            let range_arg = |v: &Val| match v {
+                Val::Int(i) => Ok(Some(*i)),
+                Val::Null => Ok(None),
+                other => Err(Error::argument(
+                    "InvalidArgumentType",
+                    format!("range() needs integers, got {}", other.type_name()),
+                )),
+            };
+            let start = range_arg(&a0)?;
+            let end = range_arg(args.get(1).unwrap_or(&Val::Null))?;
             let step = match args.get(2) {
-                Some(s) => int_arg(f, s)?,
+                Some(s) => range_arg(s)?,
                 None => Some(1),
             };
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {

@@ -229,3 +229,23 @@ pub fn run(plan: &Plan, graph: &mut Graph, ctx: &Context) -> Result<Output> {
         .collect();
     Ok((plan.columns.clone(), out, rt.stats))
 }
+
+/// Evaluates an expression that reads no rows, parameters or graph data (constant
+/// folding at plan time).
+pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
+    let mut graph = Graph::new();
+    let cancel = AtomicBool::new(false);
+    let mut rt = Runtime {
+        graph: &mut graph,
+        params: FxHashMap::default(),
+        stats: Stats::default(),
+        limits: Limits::default(),
+        cancel: &cancel,
+        deadline: None,
+        ticks: 0,
+        regexes: FxHashMap::default(),
+        rng: 1,
+    };
+    let row: Row = vec![Val::Null; width];
+    expr::eval(e, &row, &mut rt)
+}

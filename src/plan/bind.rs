@@ -87,7 +87,7 @@ impl<'a> Binder<'a> {
     }
 
     fn text(&self, span: Span) -> &str {
-        self.source.get(span.start..span.end).unwrap_or("")
+        self.source.get(span.start..span.end).unwrap_or("").trim_end()
     }
 
     pub fn plan_query(mut self, q: &Query) -> Result<Plan> {
@@ -1256,7 +1256,23 @@ impl<'a> Binder<'a> {
     // ------------------------------------------------------------ expressions
 
     fn expr(&mut self, e: &Expr, scope: &Scope, mut aggs: Option<AggSink>) -> Result<CExpr> {
-        self.expr_inner(e, scope, &mut aggs, false)
+        let c = self.expr_inner(e, scope, &mut aggs, false)?;
+        self.fold(c, e.span)
+    }
+
+    /// Constant folding: an expression over literals only is evaluated now, so that type
+    /// errors in it are reported at compile time, as openCypher requires.
+    fn fold(&self, c: CExpr, span: Span) -> Result<CExpr> {
+        if c.is_const() || !foldable(&c, &local_slots(&c)) {
+            return Ok(c);
+        }
+        match crate::exec::eval_const(&c, self.next_slot) {
+            Ok(v) => Ok(CExpr::Const(v)),
+            Err(e) if e.kind() == crate::ErrorKind::TypeError && e.code() == Some("InvalidArgumentType") => {
+                Err(err("InvalidArgumentType", e.message().to_string(), span))
+            }
+            Err(_) => Ok(c),
+        }
     }
 
     fn sub(
@@ -1790,6 +1806,21 @@ impl<'a> Binder<'a> {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// True when an expression reads nothing but its own local variables: no row slots,
+/// parameters, subqueries or volatile functions.
+fn foldable(e: &CExpr, locals: &[usize]) -> bool {
+    match e {
+        CExpr::Slot(s) => locals.contains(s),
+        CExpr::Param(_) | CExpr::Exists(_) | CExpr::Collect(..) => false,
+        CExpr::Call(f, _) if f.is_volatile() => false,
+        other => {
+            let mut ok = true;
+            other.for_each_child(&mut |c| ok = ok && foldable(c, locals));
+            ok
+        }
     }
 }
 

@@ -282,7 +282,7 @@ impl Lowerer {
                             Rule::projection_item => {
                                 let mut it = item.into_inner();
                                 let e = it.next().ok_or_else(missing)?;
-                                let text = e.as_str().to_string();
+                                let text = e.as_str().trim_end().to_string();
                                 let expr = self.expr(e)?;
                                 let alias = it.find(|a| a.as_rule() == Rule::variable).map(ident);
                                 proj.items.push(ProjectionItem { expr, alias, text });

@@ -375,6 +375,8 @@ pub enum ExprKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExistsBody {
+    /// A full subquery (`EXISTS { MATCH … RETURN … }`), or else a pattern.
+    pub query: Option<Query>,
     pub pattern: Vec<PatternPart>,
     pub where_: Option<Expr>,
 }

@@ -20,6 +20,8 @@ enum Kind {
     Rel,
     RelList,
     Path,
+    /// A non-entity value (number, string, list, map, …).
+    Value,
     Any,
 }
 
@@ -53,6 +55,9 @@ pub struct Binder<'a> {
     params: &'a Params,
     source: &'a str,
     next_slot: usize,
+    /// While planning ORDER BY after aggregation: expressions (by source text) that are
+    /// already computed in a slot.
+    text_slots: Vec<(String, usize)>,
 }
 
 fn err(code: &'static str, msg: impl Into<String>, span: Span) -> Error {
@@ -77,6 +82,7 @@ impl<'a> Binder<'a> {
             params,
             source,
             next_slot: 0,
+            text_slots: Vec::new(),
         }
     }
 
@@ -132,8 +138,33 @@ impl<'a> Binder<'a> {
     }
 
     fn single_query(&mut self, q: &SingleQuery) -> Result<(PlanNode, Vec<String>, Vec<usize>)> {
+        self.single_query_in(q, Scope::default(), false)
+    }
+
+    /// Plans a single query starting from `scope`; a subquery (inside EXISTS) may not
+    /// update the graph and need not end with RETURN.
+    fn single_query_in(
+        &mut self,
+        q: &SingleQuery,
+        outer: Scope,
+        subquery: bool,
+    ) -> Result<(PlanNode, Vec<String>, Vec<usize>)> {
         let mut plan = PlanNode::Argument;
-        let mut scope = Scope::default();
+        let mut scope = outer;
+        if subquery {
+            if let Some(c) = q.clauses.iter().find(|c| {
+                matches!(
+                    c,
+                    Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_)
+                )
+            }) {
+                return Err(err(
+                    "InvalidClauseComposition",
+                    "an EXISTS subquery cannot update the graph",
+                    c.span(),
+                ));
+            }
+        }
         let n = q.clauses.len();
         let mut has_update = false;
         for (i, clause) in q.clauses.iter().enumerate() {
@@ -250,6 +281,9 @@ impl<'a> Binder<'a> {
                     .at_compile());
                 }
             }
+        }
+        if subquery {
+            return Ok((plan, Vec::new(), Vec::new()));
         }
         if !has_update {
             let span = q.clauses.last().map(|c| c.span()).unwrap_or(q.span);
@@ -419,6 +453,16 @@ impl<'a> Binder<'a> {
         let nodes: Vec<&NodePattern> = std::iter::once(&el.start)
             .chain(el.chain.iter().map(|(_, n)| n))
             .collect();
+        if let Some(pv) = &part.var {
+            let clash = nodes.iter().filter_map(|n| n.var.as_ref()).chain(el.chain.iter().filter_map(|(r, _)| r.var.as_ref())).find(|v| v.name == pv.name);
+            if let Some(v) = clash {
+                return Err(err(
+                    "VariableAlreadyBound",
+                    format!("variable `{}` is already bound as the path", v.name),
+                    v.span,
+                ));
+            }
+        }
         if let Some(kind) = part.shortest {
             return self.plan_shortest(plan, scope, part, kind, &nodes, rel_slots);
         }
@@ -711,7 +755,7 @@ impl<'a> Binder<'a> {
                     let c = self.expr(e, scope, Some(AggSink { aggs: &mut aggs }))?;
                     let kind = match &e.unparen().kind {
                         ExprKind::Variable(v) => scope.get(v).map_or(Kind::Any, |(_, k)| k),
-                        _ => Kind::Any,
+                        _ => value_kind(&c),
                     };
                     compiled.push((c, kind, aggs.len() > before));
                 }
@@ -832,7 +876,18 @@ impl<'a> Binder<'a> {
                 let c = match by_text {
                     Some(i) => CExpr::Slot(out_slots[i]),
                     None => {
-                        if aggregating || body.distinct {
+                        if aggregating {
+                            self.text_slots = items
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(i, (_, e, _, _))| {
+                                    e.map(|e| (self.text(e.span).to_string(), out_slots[i]))
+                                })
+                                .collect();
+                            let r = self.expr(&s.expr, &sort_scope, None);
+                            self.text_slots.clear();
+                            r?
+                        } else if body.distinct {
                             if contains_aggregate(&s.expr) {
                                 return Err(err(
                                     "InvalidAggregation",
@@ -893,7 +948,15 @@ impl<'a> Binder<'a> {
                     w.span,
                 ));
             }
-            let predicate = self.expr(w, &new_scope, None)?;
+            let mut where_scope = if aggregating {
+                Scope::default()
+            } else {
+                scope.clone()
+            };
+            for v in &new_scope.vars {
+                where_scope.add(&v.0, v.1, v.2);
+            }
+            let predicate = self.expr(w, &where_scope, None)?;
             plan = PlanNode::Filter {
                 input: Box::new(plan),
                 predicate,
@@ -1292,6 +1355,12 @@ impl<'a> Binder<'a> {
         aggs: &mut Option<AggSink>,
         in_agg: bool,
     ) -> Result<CExpr> {
+        if !self.text_slots.is_empty() {
+            let t = self.text(e.span);
+            if let Some((_, s)) = self.text_slots.iter().find(|(x, _)| x == t) {
+                return Ok(CExpr::Slot(*s));
+            }
+        }
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(match l {
                 Literal::Null => Val::Null,
@@ -1444,6 +1513,13 @@ impl<'a> Binder<'a> {
                         "InvalidArgumentType",
                         format!("DISTINCT is only allowed in aggregate functions, not `{name}`"),
                         e.span,
+                    ));
+                }
+                if let Some(a) = args.iter().find(|a| matches!(a.unparen().kind, ExprKind::PatternPredicate(_))) {
+                    return Err(err(
+                        "UnexpectedSyntax",
+                        "a pattern can only be used as a predicate here; use a pattern comprehension or COUNT",
+                        a.span,
                     ));
                 }
                 self.check_function_args(f, args, scope)?;
@@ -1608,6 +1684,25 @@ impl<'a> Binder<'a> {
                 )?;
                 CExpr::Exists(Arc::new(plan))
             }
+            ExprKind::Exists(body) if body.query.is_some() => {
+                let q = body.query.as_ref().expect("checked");
+                let mut plans = Vec::new();
+                for part in &q.parts {
+                    plans.push(self.single_query_in(part, scope.clone(), true)?.0);
+                }
+                let mut plan = plans.remove(0);
+                for other in plans {
+                    plan = PlanNode::Union {
+                        left: Box::new(plan),
+                        right: Box::new(other),
+                        all: true,
+                        left_slots: Vec::new(),
+                        right_slots: Vec::new(),
+                        out_slots: Vec::new(),
+                    };
+                }
+                CExpr::Exists(Arc::new(plan))
+            }
             ExprKind::Exists(body) => {
                 let mut inner = scope.clone();
                 let mut plan =
@@ -1698,14 +1793,18 @@ impl<'a> Binder<'a> {
                 e.span,
             ));
         }
-        let Some(sink) = aggs.as_mut() else {
+        if aggs.is_none() {
+            // Report undefined variables inside the aggregate first.
+            let mut none = None;
+            for a in args {
+                self.expr_inner(a, scope, &mut none, true)?;
+            }
             return Err(err(
                 "InvalidAggregation",
                 "aggregate functions are only allowed in WITH and RETURN",
                 e.span,
             ));
-        };
-        let _ = sink;
+        }
         let expected = match func {
             AggFn::CountStar => 0,
             AggFn::PercentileCont | AggFn::PercentileDisc => 2,
@@ -1821,6 +1920,20 @@ fn foldable(e: &CExpr, locals: &[usize]) -> bool {
             other.for_each_child(&mut |c| ok = ok && foldable(c, locals));
             ok
         }
+    }
+}
+
+/// The kind of a computed value when it is certainly not a node or relationship.
+fn value_kind(c: &CExpr) -> Kind {
+    match c {
+        CExpr::Const(Val::Null) => Kind::Any,
+        CExpr::Const(Val::Node(_)) => Kind::Node,
+        CExpr::Const(Val::Rel(_)) => Kind::Rel,
+        CExpr::Const(_) | CExpr::List(_) | CExpr::Map(_) | CExpr::Comparison(..) | CExpr::Not(_) => {
+            Kind::Value
+        }
+        CExpr::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Value,
+        _ => Kind::Any,
     }
 }
 

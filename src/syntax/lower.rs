@@ -769,23 +769,20 @@ impl Lowerer {
             Rule::exists_subquery => {
                 let mut pattern = Vec::new();
                 let mut where_ = None;
+                let mut query = None;
                 for c in p.into_inner() {
                     match c.as_rule() {
-                        Rule::exists_match => {
-                            for d in c.into_inner() {
-                                match d.as_rule() {
-                                    Rule::pattern => pattern = self.pattern(d)?,
-                                    Rule::where_clause => where_ = Some(self.where_clause(d)?),
-                                    _ => {}
-                                }
-                            }
-                        }
+                        Rule::query => query = Some(self.query(c)?),
                         Rule::pattern => pattern = self.pattern(c)?,
                         Rule::where_clause => where_ = Some(self.where_clause(c)?),
                         _ => {}
                     }
                 }
-                e(ExprKind::Exists(Box::new(ExistsBody { pattern, where_ })))
+                e(ExprKind::Exists(Box::new(ExistsBody {
+                    query,
+                    pattern,
+                    where_,
+                })))
             }
             Rule::shortest_path_expr => {
                 let (kind, el) = self.shortest(p)?;

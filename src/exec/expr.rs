@@ -468,6 +468,11 @@ pub fn compare_op(op: BinaryOp, l: &Val, r: &Val) -> Option<bool> {
         BinaryOp::Eq => equals(l, r),
         BinaryOp::Ne => equals(l, r).map(|b| !b),
         _ => {
+            let nan = |v: &Val| matches!(v, Val::Float(f) if f.is_nan());
+            let number = |v: &Val| matches!(v, Val::Int(_) | Val::Float(_));
+            if (nan(l) && number(r)) || (nan(r) && number(l)) {
+                return Some(false);
+            }
             let o = compare(l, r)?;
             Some(match op {
                 BinaryOp::Lt => o == Ordering::Less,

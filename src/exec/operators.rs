@@ -95,6 +95,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             inner,
             nullable,
             current: None,
+            optional: true,
             matched: false,
             row: None,
         }),
@@ -103,7 +104,8 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             inner,
             nullable: &[],
             current: None,
-            matched: true,
+            optional: false,
+            matched: false,
             row: None,
         }),
         P::Project { input, items } => Box::new(ProjectOp {
@@ -135,6 +137,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             skip: true,
             n: None,
             arg: arg.clone(),
+            drain: false,
         }),
         P::Limit { input, count } => Box::new(SkipLimitOp {
             input: build(input, arg),
@@ -142,6 +145,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             skip: false,
             n: None,
             arg: arg.clone(),
+            drain: has_writes(input),
         }),
         P::Unwind { input, expr, slot } => Box::new(UnwindOp {
             input: build(input, arg),
@@ -179,6 +183,18 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
         P::Discard { input } => Box::new(DiscardOp {
             input: build(input, arg),
         }),
+    }
+}
+
+/// True when a plan subtree contains a writing clause.
+fn has_writes(node: &PlanNode) -> bool {
+    match node {
+        PlanNode::Create { .. }
+        | PlanNode::Merge { .. }
+        | PlanNode::Set { .. }
+        | PlanNode::Delete { .. } => true,
+        PlanNode::Union { left, right, .. } => has_writes(left) || has_writes(right),
+        other => other.input().is_some_and(has_writes),
     }
 }
 
@@ -406,6 +422,8 @@ impl Operator for VarExpandOp<'_> {
             to_bound,
             rel_props,
             unique_from,
+            reversed,
+            rel_bound,
             ..
         } = self.node
         else {
@@ -418,7 +436,12 @@ impl Operator for VarExpandOp<'_> {
                     let (rels, end) = &self.buf[self.pos];
                     self.pos += 1;
                     let mut out = row.clone();
-                    out[*rel] = Val::list(rels.iter().map(|r| Val::Rel(*r)).collect());
+                    let list: Vec<Val> = if *reversed {
+                        rels.iter().rev().map(|r| Val::Rel(*r)).collect()
+                    } else {
+                        rels.iter().map(|r| Val::Rel(*r)).collect()
+                    };
+                    out[*rel] = Val::list(list);
                     out[*to] = Val::Node(*end);
                     return Ok(Some(out));
                 }
@@ -432,6 +455,18 @@ impl Operator for VarExpandOp<'_> {
             };
             self.buf.clear();
             self.pos = 0;
+            if *rel_bound {
+                if let Some(walk) = follow_bound(rt.graph, &row[*rel], start, *dir, *reversed) {
+                    let (rels, end) = walk;
+                    let len = rels.len() as u64;
+                    let to_ok = !*to_bound || matches!(row[*to], Val::Node(t) if t == end);
+                    if len >= *min && max.is_none_or(|m| len <= m) && to_ok {
+                        self.buf.push((rels, end));
+                        self.row = Some(row);
+                    }
+                }
+                continue;
+            }
             let Some(type_syms) = resolve_types(rt.graph, types) else {
                 if *min == 0 {
                     self.buf.push((Vec::new(), start));
@@ -535,6 +570,42 @@ impl Operator for VarExpandOp<'_> {
             self.row = Some(row);
         }
     }
+}
+
+/// Follows an already-bound list of relationships from `start`; the walk's relationships
+/// (in walk order) and its end node, or None when the list is not a path from `start`.
+fn follow_bound(
+    g: &Graph,
+    list: &Val,
+    start: NodeId,
+    dir: Direction,
+    reversed: bool,
+) -> Option<(Vec<RelId>, NodeId)> {
+    let Val::List(items) = list else {
+        return None;
+    };
+    let mut rels: Vec<RelId> = Vec::with_capacity(items.len());
+    for v in items.iter() {
+        match v {
+            Val::Rel(r) => rels.push(*r),
+            _ => return None,
+        }
+    }
+    if reversed {
+        rels.reverse();
+    }
+    let mut cur = start;
+    for r in &rels {
+        let (s, e) = g.rel_endpoints(*r)?;
+        cur = match dir {
+            Direction::Outgoing if s == cur => e,
+            Direction::Incoming if e == cur => s,
+            Direction::Both if s == cur => e,
+            Direction::Both if e == cur => s,
+            _ => return None,
+        };
+    }
+    Some((rels, cur))
 }
 
 fn rt_check(cancelled: bool) -> Result<()> {
@@ -757,26 +828,23 @@ struct OptionalOp<'p> {
     inner: &'p PlanNode,
     nullable: &'p [usize],
     current: Option<BoxOp<'p>>,
-    /// For Apply (no null row), always true.
+    /// OPTIONAL MATCH (emit a null row when nothing matched) rather than Apply.
+    optional: bool,
     matched: bool,
     row: Option<Row>,
 }
 
 impl Operator for OptionalOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
-        let is_apply = self.nullable.is_empty() && self.matched && self.row.is_none();
-        let _ = is_apply;
         loop {
             if let Some(cur) = &mut self.current {
                 if let Some(r) = cur.next(rt)? {
-                    if !self.nullable.is_empty() {
-                        self.matched = true;
-                    }
+                    self.matched = true;
                     return Ok(Some(r));
                 }
                 self.current = None;
                 let row = self.row.take().expect("row with current");
-                if !self.matched {
+                if self.optional && !self.matched {
                     let mut out = row;
                     for s in self.nullable {
                         out[*s] = Val::Null;
@@ -787,10 +855,9 @@ impl Operator for OptionalOp<'_> {
             let Some(row) = self.input.next(rt)? else {
                 return Ok(None);
             };
+            rt.tick()?;
             self.current = Some(build(self.inner, &row));
-            if !self.nullable.is_empty() {
-                self.matched = false;
-            }
+            self.matched = false;
             self.row = Some(row);
         }
     }
@@ -983,6 +1050,8 @@ struct SkipLimitOp<'p> {
     skip: bool,
     n: Option<usize>,
     arg: Row,
+    /// The input writes: pull it to the end even past the limit, so every write happens.
+    drain: bool,
 }
 
 impl Operator for SkipLimitOp<'_> {
@@ -1002,6 +1071,12 @@ impl Operator for SkipLimitOp<'_> {
             self.input.next(rt)
         } else {
             if *n == 0 {
+                if self.drain {
+                    while self.input.next(rt)?.is_some() {
+                        rt.tick()?;
+                    }
+                    self.drain = false;
+                }
                 return Ok(None);
             }
             *n -= 1;

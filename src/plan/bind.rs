@@ -253,10 +253,14 @@ impl<'a> Binder<'a> {
                     has_update = true;
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
-                        if matches!(
-                            e.unparen().kind,
-                            ExprKind::HasLabels(..) | ExprKind::Literal(_) | ExprKind::Binary(..)
-                        ) {
+                        if matches!(e.unparen().kind, ExprKind::Literal(_) | ExprKind::Binary(..)) {
+                            return Err(err(
+                                "InvalidArgumentType",
+                                "DELETE needs a node, relationship or path",
+                                e.span,
+                            ));
+                        }
+                        if matches!(e.unparen().kind, ExprKind::HasLabels(..)) {
                             return Err(err(
                                 "InvalidDelete",
                                 "DELETE needs a node, relationship or path",
@@ -304,7 +308,34 @@ impl<'a> Binder<'a> {
 
     // ------------------------------------------------------------ MATCH
 
+    /// A WHERE predicate that is certainly not a boolean (a bare node, relationship or path).
+    fn check_predicate(&self, w: &Expr, scope: &Scope) -> Result<()> {
+        if let ExprKind::Variable(v) = &w.unparen().kind {
+            if let Some((_, Kind::Node | Kind::Rel | Kind::Path | Kind::RelList)) = scope.get(v) {
+                return Err(err(
+                    "InvalidArgumentType",
+                    format!("type mismatch: `{v}` is not a boolean"),
+                    w.span,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn plan_match(&mut self, input: PlanNode, scope: &mut Scope, m: &Match) -> Result<PlanNode> {
+        if let Some(w) = &m.where_ {
+            let mut probe = scope.clone();
+            for part in &m.pattern {
+                for n in std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n)) {
+                    if let Some(v) = &n.var {
+                        if probe.get(&v.name).is_none() {
+                            probe.add(&v.name, usize::MAX, Kind::Node);
+                        }
+                    }
+                }
+            }
+            self.check_predicate(w, &probe)?;
+        }
         if m.optional {
             let before: Vec<usize> = scope.vars.iter().map(|(_, s, _)| *s).collect();
             let mut inner_scope = scope.clone();
@@ -565,6 +596,9 @@ impl<'a> Binder<'a> {
         let is_var = rel.length.is_some();
         let kind = if is_var { Kind::RelList } else { Kind::Rel };
         let (rel_slot, rel_bound) = match &rel.var {
+            Some(v) if is_var && scope.get(&v.name).is_some_and(|(_, k)| k == Kind::Value) => {
+                (scope.get(&v.name).map(|(s, _)| s).unwrap_or(0), true)
+            }
             Some(v) => self.declare(scope, v, kind)?,
             None => (self.slot(), false),
         };
@@ -593,6 +627,8 @@ impl<'a> Binder<'a> {
                 to_bound,
                 rel_props,
                 unique_from,
+                reversed,
+                rel_bound,
             }
         } else {
             self.prop_predicates(rel_slot, &rel.props, scope, &mut preds)?;
@@ -705,7 +741,7 @@ impl<'a> Binder<'a> {
         if body.star {
             let mut vars: Vec<&(String, usize, Kind)> = scope.vars.iter().collect();
             vars.sort_by(|a, b| a.0.cmp(&b.0));
-            if vars.is_empty() && body.items.is_empty() {
+            if vars.is_empty() && body.items.is_empty() && !is_with {
                 return Err(Error::syntax(
                     "NoVariablesInScope",
                     "RETURN * is not allowed when there are no variables in scope",
@@ -744,15 +780,46 @@ impl<'a> Binder<'a> {
             }
         }
 
-        // Compile items, collecting aggregates.
+        // Compile items, collecting aggregates. Grouping keys get their slots first so that
+        // aggregate items can refer to them by text (`a.name, {n: a.name, c: count(*)}`).
+        let item_has_agg: Vec<bool> = items
+            .iter()
+            .map(|(_, e, _, _)| e.is_some_and(contains_aggregate))
+            .collect();
+        let any_agg = item_has_agg.iter().any(|b| *b);
+        let mut key_slot_of = vec![usize::MAX; items.len()];
+        let mut key_texts = Vec::new();
+        if any_agg {
+            for (i, (_, e, _, _)) in items.iter().enumerate() {
+                if !item_has_agg[i] {
+                    let s = self.slot();
+                    key_slot_of[i] = s;
+                    if let Some(e) = e {
+                        key_texts.push((self.text(e.span).to_string(), s));
+                    }
+                }
+            }
+        }
         let mut aggs: Vec<AggCall> = Vec::new();
         let mut compiled: Vec<(CExpr, Kind, bool)> = Vec::new(); // (expr, kind, has_agg)
-        for (_, expr, var, _) in &items {
+        for (i, (_, expr, var, _)) in items.iter().enumerate() {
             match (expr, var) {
                 (None, Some((slot, kind))) => compiled.push((CExpr::Slot(*slot), *kind, false)),
                 (Some(e), _) => {
+                    if matches!(e.unparen().kind, ExprKind::PatternPredicate(_)) {
+                        return Err(err(
+                            "UnexpectedSyntax",
+                            "a pattern cannot be returned; use a pattern comprehension or EXISTS",
+                            e.span,
+                        ));
+                    }
                     let before = aggs.len();
-                    let c = self.expr(e, scope, Some(AggSink { aggs: &mut aggs }))?;
+                    if item_has_agg[i] {
+                        self.text_slots = key_texts.clone();
+                    }
+                    let c = self.expr(e, scope, Some(AggSink { aggs: &mut aggs }));
+                    self.text_slots.clear();
+                    let c = c?;
                     let kind = match &e.unparen().kind {
                         ExprKind::Variable(v) => scope.get(v).map_or(Kind::Any, |(_, k)| k),
                         _ => value_kind(&c),
@@ -774,7 +841,11 @@ impl<'a> Binder<'a> {
             let mut item_slot = vec![usize::MAX; items.len()];
             for (i, (c, _, has_agg)) in compiled.iter().enumerate() {
                 if !has_agg {
-                    let s = self.slot();
+                    let s = if key_slot_of[i] != usize::MAX {
+                        key_slot_of[i]
+                    } else {
+                        self.slot()
+                    };
                     if let CExpr::Slot(old) = c {
                         if let Some(name) = items[i]
                             .1
@@ -787,6 +858,7 @@ impl<'a> Binder<'a> {
                             key_vars.push((name, *old, s));
                         }
                     }
+                    key_vars.push((String::new(), s, s));
                     keys.push((s, c.clone()));
                     item_slot[i] = s;
                 }
@@ -1071,6 +1143,15 @@ impl<'a> Binder<'a> {
             }
             let mut crels = Vec::new();
             for (rel, _) in &el.chain {
+                if let Some(v) = &rel.var {
+                    if scope.get(&v.name).is_some() {
+                        return Err(err(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", v.name),
+                            v.span,
+                        ));
+                    }
+                }
                 if rel.types.len() != 1 {
                     return Err(err(
                         "NoSingleRelationshipType",
@@ -1213,6 +1294,15 @@ impl<'a> Binder<'a> {
             }
         }
         for (rel, _) in &el.chain {
+            if let Some(v) = &rel.var {
+                if outer.get(&v.name).is_some() {
+                    return Err(err(
+                        "VariableAlreadyBound",
+                        format!("variable `{}` is already bound", v.name),
+                        v.span,
+                    ));
+                }
+            }
             if rel.types.len() != 1 {
                 return Err(err(
                     "NoSingleRelationshipType",
@@ -1570,7 +1660,7 @@ impl<'a> Binder<'a> {
                     None => None,
                 };
                 let map = match map {
-                    Some(m) => Some(self.sub(m, &inner, aggs, in_agg)?),
+                    Some(m) => Some(self.sub(m, &inner, &mut None, in_agg)?),
                     None => None,
                 };
                 CExpr::ListComprehension {
@@ -1805,6 +1895,21 @@ impl<'a> Binder<'a> {
                 e.span,
             ));
         }
+        let saved_text_slots = std::mem::take(&mut self.text_slots);
+        let r = self.aggregate_call(e, func, distinct, args, scope, aggs);
+        self.text_slots = saved_text_slots;
+        r
+    }
+
+    fn aggregate_call(
+        &mut self,
+        e: &Expr,
+        func: AggFn,
+        distinct: bool,
+        args: &[Expr],
+        scope: &Scope,
+        aggs: &mut Option<AggSink>,
+    ) -> Result<CExpr> {
         let expected = match func {
             AggFn::CountStar => 0,
             AggFn::PercentileCont | AggFn::PercentileDisc => 2,

@@ -57,6 +57,10 @@ pub enum PlanNode {
         /// Property equality every relationship on the path must satisfy.
         rel_props: Option<CExpr>,
         unique_from: Vec<usize>,
+        /// Expanding against the pattern's written direction: the list is reversed.
+        reversed: bool,
+        /// The relationship list is already bound: follow exactly those relationships.
+        rel_bound: bool,
     },
     /// shortestPath / allShortestPaths between two bound nodes into `path`.
     ShortestPath {

@@ -32,15 +32,11 @@ impl std::str::FromStr for Format {
 // ---------------------------------------------------------------- JSON
 
 fn float_json(f: f64) -> Json {
-    if f.is_finite() {
-        // serde_json prints integral floats without a point; use a raw number instead.
-        let text = format_float(f);
-        match serde_json::from_str::<Json>(&text) {
-            Ok(v) => v,
-            Err(_) => json!({ "$float": text }),
-        }
-    } else {
-        json!({ "$float": format_float(f) })
+    match serde_json::Number::from_f64(f) {
+        // serde_json prints finite floats with ryu: shortest round-trip text, always with
+        // a `.` or an exponent (`1.0`, `1e-305`).
+        Some(n) => Json::Number(n),
+        None => json!({ "$float": format_float(f) }),
     }
 }
 
@@ -259,7 +255,7 @@ mod tests {
     #[test]
     fn floats_keep_their_point_in_json() {
         assert_eq!(value_json(&Value::Float(1.0)).to_string(), "1.0");
-        assert_eq!(value_json(&Value::Float(1e300)).to_string(), "1e300");
+        assert_eq!(value_json(&Value::Float(1e300)).to_string(), "1e+300");
         assert_eq!(
             value_json(&Value::Float(f64::NEG_INFINITY)).to_string(),
             r#"{"$float":"-Infinity"}"#

@@ -219,7 +219,7 @@ CREATE
     goods: 'US goods', amount_usd: 110000000000, sentences: [18]}),
 
   // --- Sides: who belongs to which country.
-  (trump)-[:REPRESENTS {sentences: [2, 4, 5]}]->(us),
+  (trump)-[:REPRESENTS {sentences: [2]}]->(us),
   (lighthizer)-[:REPRESENTS {sentences: [1]}]->(us),
   (mnuchin)-[:REPRESENTS {sentences: [14]}]->(us),
   (liu)-[:REPRESENTS {sentences: [1, 10]}]->(china),

@@ -206,7 +206,7 @@ fn seed_loads_with_the_documented_counts_and_reports_its_time() {
         ("Country", 2),
         ("Event", 4),
         ("Group", 7),
-        ("Issue", 15),
+        ("Issue", 16),
         ("Measure", 3),
         ("Organization", 7),
         ("Person", 5),

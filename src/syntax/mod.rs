@@ -16,6 +16,8 @@ pub const MAX_NESTING: usize = 200;
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(text: &str) -> Result<Statement> {
     check_nesting(text)?;
+    static DETAIL: std::sync::Once = std::sync::Once::new();
+    DETAIL.call_once(|| pest::set_error_detail(true));
     let mut pairs = CypherParser::parse(Rule::statement_input, text).map_err(convert_error)?;
     let input = pairs
         .next()
@@ -94,25 +96,66 @@ fn rule_name(rule: &Rule) -> Option<&'static str> {
 }
 
 fn convert_error(e: pest::error::Error<Rule>) -> Error {
-    let pos = match e.location {
+    let mut pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let message = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(rule_name).collect();
-            names.sort();
-            names.dedup();
-            match names.len() {
-                0 => "invalid syntax".to_string(),
-                1 => format!("expected {}", names[0]),
-                _ => {
-                    let (last, init) = names.split_last().expect("non-empty");
-                    format!("expected {} or {}", init.join(", "), last)
-                }
+    let mut names: Vec<String> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        names.extend(positives.iter().filter_map(rule_name).map(String::from));
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        pos = pos.max(attempts.max_position);
+        for t in attempts.expected_tokens() {
+            // Display gives the literal (keywords upper-cased); skip character ranges and
+            // built-in rules, which say nothing useful to a person.
+            let text = t.to_string();
+            let is_range = text.chars().count() == 4 && text.chars().nth(1) == Some('.') && text.chars().nth(2) == Some('.');
+            let is_blank = is_range
+                || text.chars().all(|c| c.is_ascii_uppercase() || c == '_') && text.contains('_')
+                || text.trim().is_empty()
+                || text.starts_with("//")
+                || text.starts_with("/*")
+                || text.chars().any(|c| !c.is_ascii());
+            if !is_blank {
+                names.push(format!("`{text}`"));
             }
         }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    }
+    names.sort();
+    names.dedup();
+    // Collapse the many tokens that can start an expression into one phrase.
+    const EXPR_START: &[&str] = &[
+        "`\"`", "`'`", "`$`", "`(`", "`[`", "`{`", "`+`", "`-`", "`.`", "`0o`", "`0x`",
+        "`ALL`", "`ANY`", "`CASE`", "`COUNT`", "`EXISTS`", "`NOT`", "`NULL`", "`TRUE`",
+        "`FALSE`", "`REDUCE`", "`SHORTESTPATH`", "`ALLSHORTESTPATHS`", "`NONE`", "`SINGLE`",
+        "a map", "a node pattern", "a string", "a variable", "an expression", "```",
+    ];
+    if names.iter().any(|n| n == "`0x`" || n == "a variable") {
+        names.retain(|n| !EXPR_START.contains(&n.as_str()));
+        names.insert(0, "an expression".to_string());
+    }
+    // Clause keywords read better bare.
+    const CLAUSES: &[&str] = &[
+        "CALL", "CREATE", "DELETE", "DETACH", "MATCH", "MERGE", "OPTIONAL", "REMOVE", "RETURN",
+        "SET", "UNION", "UNWIND", "WITH", "WHERE", "ORDER", "SKIP", "LIMIT",
+    ];
+    for n in names.iter_mut() {
+        let bare = n.trim_matches('`').to_string();
+        if CLAUSES.contains(&bare.as_str()) {
+            *n = bare;
+        }
+    }
+    names.sort_by_key(|n| (n.starts_with('`'), n.clone()));
+    names.dedup();
+    let message = match names.len() {
+        0 => "invalid syntax".to_string(),
+        1 => format!("expected {}", names[0]),
+        n if n <= 10 => {
+            let (last, init) = names.split_last().expect("non-empty");
+            format!("expected {} or {}", init.join(", "), last)
+        }
+        _ => format!("unexpected input; expected one of {} …", names[..10].join(", ")),
     };
     Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos, pos + 1))
 }

@@ -158,10 +158,8 @@ fn cypher_site(before: &str, from: usize) -> Site {
     if let Some(last) = all.last() {
         match last.kind {
             TokenKind::String { .. } | TokenKind::Number => return nothing,
-            TokenKind::Comment { closed } => {
-                if !closed || last.text(before).starts_with("//") {
-                    return nothing;
-                }
+            TokenKind::Comment { closed } if !closed || last.text(before).starts_with("//") => {
+                return nothing
             }
             TokenKind::Quoted { closed: false } => return nothing,
             TokenKind::Param => {

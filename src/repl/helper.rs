@@ -91,10 +91,26 @@ impl Completer for KgHelper {
     }
 }
 
-impl Hinter for KgHelper {
-    type Hint = String;
+/// A hint: history hints can be accepted with the right arrow; a command's synopsis
+/// (`name => value` after `:param`) is only shown.
+pub struct KgHint {
+    text: String,
+    accept: bool,
+}
 
-    fn hint(&self, line: &str, pos: usize, ctx: &rustyline::Context<'_>) -> Option<String> {
+impl rustyline::hint::Hint for KgHint {
+    fn display(&self) -> &str {
+        &self.text
+    }
+    fn completion(&self) -> Option<&str> {
+        self.accept.then_some(self.text.as_str())
+    }
+}
+
+impl Hinter for KgHelper {
+    type Hint = KgHint;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &rustyline::Context<'_>) -> Option<KgHint> {
         // Hints are grey text; without colours they would look like input.
         if !self.color || pos < line.len() {
             return None;
@@ -106,11 +122,15 @@ impl Hinter for KgHelper {
             }
             let synopsis = commands::synopsis(word)?;
             let sep = if line.ends_with(' ') { "" } else { " " };
-            return Some(format!("{sep}{synopsis}"));
+            return Some(KgHint {
+                text: format!("{sep}{synopsis}"),
+                accept: false,
+            });
         }
         self.history_hints
             .hint(line, pos, ctx)
             .filter(|h| !h.contains('\n'))
+            .map(|text| KgHint { text, accept: true })
     }
 }
 

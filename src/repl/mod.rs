@@ -134,7 +134,7 @@ impl Session {
             graph_name
         };
         format!(
-            "kg {} · {} ({}, {}) · :help for help",
+            "kg {} · {} · {}, {} · :help for help",
             env!("CARGO_PKG_VERSION"),
             name,
             plural(db.node_count(), "node", "nodes"),
@@ -200,16 +200,16 @@ impl Session {
         } else {
             ""
         };
-        let keep = if snapshot_support() {
-            ":save FILE to keep them"
+        let keep = if db.path().is_some() && !db.is_read_only() {
+            ":save keeps them"
         } else {
-            "they live only in this session"
+            ":save FILE keeps them"
         };
         drop(db);
         self.problem(
             out,
             &format!(
-                "the graph has unsaved changes{tx}; {keep}, or {again} (or :quit!) to discard them"
+                "the graph has unsaved changes{tx}: {keep}; {again} (or :quit!) discards them"
             ),
         );
         Action::Continue
@@ -280,7 +280,8 @@ impl Session {
                 let _ = writeln!(out, "{}", commands::help(topic.as_deref()));
             }
             Command::Schema => {
-                let text = schema::Schema::of(self.shared.db.borrow().graph()).render();
+                let text =
+                    schema::Schema::of(self.shared.db.borrow().graph()).render(self.render.width);
                 let _ = writeln!(out, "{text}");
             }
             Command::ParamSet { name, expr } => self.set_param(&name, &expr, out),
@@ -458,20 +459,87 @@ impl Session {
         );
     }
 
+    /// `:save [FILE]`: writes a snapshot and reports what was saved where.
     fn save(&mut self, path: Option<&str>, out: &mut dyn Write) {
-        let _ = path;
-        self.problem(out, "snapshots are not available in this build yet");
+        let started = std::time::Instant::now();
+        let mut db = self.shared.db.borrow_mut();
+        let result = match path {
+            Some(p) => db.save_as(p),
+            None if db.path().is_none() => {
+                drop(db);
+                self.problem(out, "this graph has no file yet: use :save FILE");
+                return;
+            }
+            None => db.save(),
+        };
+        match result {
+            Ok(()) => {
+                let file = db
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let text = format!(
+                    "saved {}, {} to {file} · {}",
+                    plural(db.node_count(), "node", "nodes"),
+                    plural(db.relationship_count(), "relationship", "relationships"),
+                    render::duration(started.elapsed())
+                );
+                drop(db);
+                let _ = writeln!(out, "{text}");
+            }
+            Err(e) => {
+                drop(db);
+                self.print_error(&e, "", out);
+            }
+        }
     }
 
+    /// `:open FILE`: replaces the session's graph with a snapshot (a new file gives an
+    /// empty graph that `:save` will create).
     fn open(&mut self, path: &str, force: bool, out: &mut dyn Write) {
-        let _ = (path, force);
-        self.problem(out, "snapshots are not available in this build yet");
+        let (unsaved, same_file) = self.with_db(|db| {
+            (
+                db.has_unsaved_changes(),
+                db.path().is_some_and(|p| p == Path::new(path)),
+            )
+        });
+        if unsaved && !force {
+            self.problem(
+                out,
+                &format!(
+                    "the graph has unsaved changes: :save them first, or :open! {path} to discard them"
+                ),
+            );
+            return;
+        }
+        let started = std::time::Instant::now();
+        if same_file {
+            // Release this file's writer lock so that it can be opened again.
+            *self.shared.db.borrow_mut() = Database::new();
+        }
+        match Database::open(path, false) {
+            Ok((db, created)) => {
+                let text = if created {
+                    format!("{path} does not exist yet: an empty graph that :save will write there")
+                } else {
+                    format!(
+                        "opened {path} ({}, {}) · {}",
+                        plural(db.node_count(), "node", "nodes"),
+                        plural(db.relationship_count(), "relationship", "relationships"),
+                        render::duration(started.elapsed())
+                    )
+                };
+                *self.shared.db.borrow_mut() = db;
+                let _ = writeln!(out, "{text}");
+            }
+            Err(e) => {
+                self.print_error(&e, "", out);
+                if same_file {
+                    self.problem(out, "the session now holds an empty graph");
+                }
+            }
+        }
     }
-}
-
-/// True once `:save`/`:open` are wired to the snapshot module.
-fn snapshot_support() -> bool {
-    false
 }
 
 fn first_word(text: &str) -> &str {

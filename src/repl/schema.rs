@@ -39,6 +39,9 @@ pub struct Schema {
     pub types: Vec<(GroupInfo, Vec<Pattern>)>,
 }
 
+/// How many relationships connect each (from, to) pair of label sets.
+type PairCounts = BTreeMap<(String, String), usize>;
+
 #[derive(Default)]
 struct Tally {
     count: usize,
@@ -58,6 +61,13 @@ impl Tally {
         let mut properties: Vec<PropertyInfo> = self
             .props
             .into_iter()
+            .map(|(k, (mut types, count))| {
+                // An empty list says nothing about the element type when others do.
+                if types.len() > 1 && types.iter().any(|t| t.starts_with("LIST<")) {
+                    types.remove("LIST");
+                }
+                (k, (types, count))
+            })
             .map(|(k, (types, count))| PropertyInfo {
                 key: graph.key_name(k).to_string(),
                 types,
@@ -121,8 +131,7 @@ impl Schema {
                     .add(props);
             }
         }
-        let mut by_type: BTreeMap<String, (Tally, BTreeMap<(String, String), usize>)> =
-            BTreeMap::new();
+        let mut by_type: BTreeMap<String, (Tally, PairCounts)> = BTreeMap::new();
         for rel in graph.rels() {
             let Some(t) = graph.rel_type(rel) else {
                 continue;
@@ -157,8 +166,8 @@ impl Schema {
         Schema { labels, types }
     }
 
-    /// The schema as text for the shell.
-    pub fn render(&self) -> String {
+    /// The schema as text for the shell; property lists wrap at `width` columns.
+    pub fn render(&self, width: Option<usize>) -> String {
         if self.labels.is_empty() && self.types.is_empty() {
             return "the graph is empty".to_string();
         }
@@ -246,7 +255,31 @@ impl Schema {
                     s
                 })
                 .collect();
-            out.push_str(&format!("  {name:<name_width$}  {}\n", props.join(", ")));
+            let indent = 2 + name_width + 2;
+            let mut line = format!("  {name:<name_width$}  ");
+            let mut column = indent;
+            for (i, p) in props.iter().enumerate() {
+                let item = if i + 1 < props.len() {
+                    format!("{p},")
+                } else {
+                    p.clone()
+                };
+                let item_width = item.chars().count();
+                if i > 0 {
+                    if width.is_some_and(|w| column + 1 + item_width > w) {
+                        line.push('\n');
+                        line.push_str(&" ".repeat(indent));
+                        column = indent;
+                    } else {
+                        line.push(' ');
+                        column += 1;
+                    }
+                }
+                line.push_str(&item);
+                column += item_width;
+            }
+            out.push_str(&line);
+            out.push('\n');
         }
         if !any {
             out.push_str("  (none)\n");
@@ -282,6 +315,7 @@ mod tests {
                 (tags, Val::list(vec![Val::str("trade")])),
             ],
         );
+        g.create_node(&[org], vec![(tags, Val::list(vec![]))]);
         let d = g.create_node(&[], vec![]);
         g.create_rel(a, b, met, vec![(day, Val::str("Wednesday"))]);
         g.create_rel(a, c, member, vec![]);
@@ -300,7 +334,7 @@ mod tests {
             .collect();
         assert_eq!(
             labels,
-            vec![(Some("Organization"), 1), (Some("Person"), 2), (None, 1)]
+            vec![(Some("Organization"), 2), (Some("Person"), 2), (None, 1)]
         );
         let person = &s.labels[1];
         assert_eq!(person.properties[0].key, "born");
@@ -334,11 +368,11 @@ mod tests {
 
     #[test]
     fn renders_aligned_sections() {
-        let text = Schema::of(&sample()).render();
+        let text = Schema::of(&sample()).render(None);
         assert_eq!(
             text,
             "Node labels (3)
-  :Organization  1
+  :Organization  2
   :Person        2
   (no label)     1
 Relationship types (2)
@@ -346,10 +380,17 @@ Relationship types (2)
                     ()-[:MEMBER_OF]->(:Organization) ×1
   :MET           1  (:Person)-[:MET]->(:Person)
 Property keys
-  :Organization  name: STRING, tags: LIST<STRING>
+  :Organization  name: STRING (1 of 2), tags: LIST<STRING>
   :Person        born: INTEGER (1 of 2), name: STRING
   :MET           day: STRING"
         );
-        assert_eq!(Schema::of(&Graph::new()).render(), "the graph is empty");
+        assert_eq!(Schema::of(&Graph::new()).render(None), "the graph is empty");
+        let narrow = Schema::of(&sample()).render(Some(44));
+        assert!(
+            narrow.contains(
+                "  :Person        born: INTEGER (1 of 2),\n                 name: STRING"
+            ),
+            "{narrow}"
+        );
     }
 }

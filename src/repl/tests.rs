@@ -34,7 +34,7 @@ fn banner_names_the_graph_and_its_size() {
     assert_eq!(
         s.banner("seed graph"),
         format!(
-            "kg {} · seed graph (2 nodes, 1 relationship) · :help for help",
+            "kg {} · seed graph · 2 nodes, 1 relationship · :help for help",
             env!("CARGO_PKG_VERSION")
         )
     );
@@ -84,4 +84,132 @@ fn source_reports_a_missing_file() {
         text.starts_with("cannot read /nonexistent/kg/script.cypher:"),
         "{text}"
     );
+}
+
+#[test]
+fn statements_print_tables_stats_and_errors() {
+    let mut s = session_with(Database::new());
+    let (_, text) = run(
+        &mut s,
+        "CREATE (:City {name: 'Beijing'}); MATCH (c:City) RETURN c.name AS city;",
+    );
+    assert!(
+        text.starts_with("Created 1 node, set 1 property, added 1 label · "),
+        "{text}"
+    );
+    assert!(text.contains("│ city      │"), "{text}");
+    assert!(text.contains("│ 'Beijing' │"), "{text}");
+    assert!(text.contains("1 row · "), "{text}");
+    // The first failing statement stops the rest.
+    let (_, text) = run(&mut s, "RETURN nope; RETURN 1 AS never;");
+    assert!(
+        text.starts_with("error[SyntaxError.UndefinedVariable]"),
+        "{text}"
+    );
+    assert!(text.contains("1 | RETURN nope\n  |        ^^^^"), "{text}");
+    assert!(!text.contains("never"), "{text}");
+}
+
+#[test]
+fn params_are_cypher_expressions() {
+    let mut s = session_with(Database::new());
+    assert_eq!(run(&mut s, ":param n => 20 + 1").1, "$n => 21\n");
+    assert_eq!(
+        run(&mut s, ":param {a: $n * 2, b: 'x'}").1,
+        "$a => 42\n$b => 'x'\n"
+    );
+    assert_eq!(run(&mut s, ":params").1, "$a => 42\n$b => 'x'\n$n => 21\n");
+    let (_, text) = run(&mut s, "RETURN $a + $n AS sum;");
+    assert!(text.contains("│ 63  │"), "{text}");
+    assert_eq!(run(&mut s, ":param -b").1, "");
+    assert_eq!(run(&mut s, ":param -b").1, "there is no parameter $b\n");
+    let (_, text) = run(&mut s, ":param bad => 1 +");
+    assert!(text.starts_with("error[SyntaxError"), "{text}");
+    assert_eq!(run(&mut s, ":param clear").1, "parameters cleared\n");
+    assert!(s.params().is_empty());
+}
+
+#[test]
+fn source_runs_a_script_and_points_into_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("load.cypher");
+    std::fs::write(
+        &script,
+        "CREATE (:A {v: 1});\nCREATE (:A {v: 2});\n\nMATCH (a:A)\nRETURN a.v + x;\nCREATE (:Never);\n",
+    )
+    .expect("write script");
+    let mut s = session_with(Database::new());
+    let (_, text) = run(&mut s, &format!(":source {}", script.display()));
+    assert!(
+        text.contains(&format!("in {}:", script.display())),
+        "{text}"
+    );
+    assert!(text.contains(" --> 5:"), "{text}");
+    assert!(text.contains("5 | RETURN a.v + x"), "{text}");
+    assert!(text.contains("stopped after 2 statements"), "{text}");
+    assert_eq!(s.with_db(|db| db.node_count()), 2);
+}
+
+#[test]
+fn save_and_open_snapshots() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("g.kg");
+    let file_name = file.display().to_string();
+    let mut s = session_with(Database::new());
+    assert_eq!(
+        run(&mut s, ":save").1,
+        "this graph has no file yet: use :save FILE\n"
+    );
+    run(&mut s, "CREATE (:Saved {v: 1})-[:TO]->(:Saved {v: 2});");
+    assert!(s.with_db(|db| db.has_unsaved_changes()));
+    let (_, text) = run(&mut s, &format!(":save {file_name}"));
+    assert!(
+        text.starts_with(&format!("saved 2 nodes, 1 relationship to {file_name} · ")),
+        "{text}"
+    );
+    assert!(!s.with_db(|db| db.has_unsaved_changes()));
+    // Nothing unsaved: :quit leaves at once.
+    run(&mut s, "CREATE (:Unsaved);");
+    let (_, text) = run(&mut s, &format!(":open {file_name}"));
+    assert!(text.contains("unsaved changes"), "{text}");
+    assert_eq!(s.with_db(|db| db.node_count()), 3);
+    let (_, text) = run(&mut s, &format!(":open! {file_name}"));
+    assert!(
+        text.starts_with(&format!("opened {file_name} (2 nodes, 1 relationship) · ")),
+        "{text}"
+    );
+    assert_eq!(s.with_db(|db| db.node_count()), 2);
+    assert_eq!(run(&mut s, ":quit").0, Action::Quit);
+}
+
+#[test]
+fn quit_warns_once_about_unsaved_changes() {
+    let mut s = session_with(Database::new());
+    run(&mut s, "CREATE (:X);");
+    let (action, text) = run(&mut s, ":quit");
+    assert_eq!(action, Action::Continue);
+    assert_eq!(
+        text,
+        "the graph has unsaved changes: :save FILE keeps them; :quit again (or :quit!) discards them\n"
+    );
+    assert_eq!(run(&mut s, ":quit").0, Action::Quit);
+    let mut s = session_with(Database::new());
+    run(&mut s, "CREATE (:X);");
+    assert_eq!(run(&mut s, ":quit!").0, Action::Quit);
+}
+
+#[test]
+fn explain_prints_the_plan_as_text() {
+    let mut s = session_with(Database::new());
+    let (_, a) = run(&mut s, ":explain MATCH (n:Person) RETURN n");
+    let (_, b) = run(&mut s, "EXPLAIN MATCH (n:Person) RETURN n;");
+    assert!(!a.contains('│'), "{a}");
+    assert!(a.contains("Person"), "{a}");
+    let strip = |t: &str| {
+        t.lines()
+            .filter(|l| !l.ends_with(" ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a), strip(&b));
 }

@@ -393,3 +393,25 @@ fn piped_stdin_runs_a_script_without_prompt_or_colours() {
     assert!(!stdout.contains('\x1b'), "{stdout:?}");
     assert!(!history_file(home.path()).exists());
 }
+
+#[test]
+fn wide_values_are_cut_to_the_terminal_width() {
+    let home = home();
+    let mut shell = Shell::start(home.path(), &["--empty"]);
+    shell
+        .session
+        .get_process_mut()
+        .set_window_size(60, 24)
+        .expect("resize the terminal");
+    let out = shell.run("RETURN 1 AS id, reduce(s = '', x IN range(1, 100) | s + 'ab') AS long;");
+    let table: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('│') || l.starts_with('┌') || l.starts_with('└'))
+        .collect();
+    assert!(!table.is_empty(), "{out}");
+    for line in &table {
+        let width = line.chars().count();
+        assert!(width <= 60, "{width} columns: {line}");
+    }
+    assert!(out.contains("'ababab") && out.contains("…"), "{out}");
+}

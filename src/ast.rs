@@ -18,6 +18,20 @@ pub enum Statement {
     Begin,
     Commit,
     Rollback,
+    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.key)`
+    CreateIndex {
+        name: Option<String>,
+        label: String,
+        key: String,
+        if_not_exists: bool,
+    },
+    /// `DROP INDEX name [IF EXISTS]`
+    DropIndex {
+        name: String,
+        if_exists: bool,
+    },
+    /// `SHOW INDEXES`
+    ShowIndexes,
 }
 
 /// One or more single queries joined by UNION / UNION ALL.

@@ -223,6 +223,71 @@ impl Database {
                     }
                 }
             }
+            Statement::CreateIndex {
+                name,
+                label,
+                key,
+                if_not_exists,
+            } => {
+                let name = name.unwrap_or_else(|| format!("index_{label}_{key}"));
+                let l = self.graph.intern_label(&label);
+                let k = self.graph.intern_key(&key);
+                if self.graph.find_index(l, k).is_some()
+                    || self.graph.indexes().iter().any(|i| i.name == name)
+                {
+                    if if_not_exists {
+                        return Ok(notice("index exists already", parse));
+                    }
+                    return Err(Error::new(
+                        crate::ErrorKind::ConstraintVerificationFailed,
+                        Some("IndexAlreadyExists"),
+                        format!("an index named `{name}` or on :{label}({key}) exists already"),
+                    ));
+                }
+                self.graph.create_index(&name, l, k);
+                Ok(notice(
+                    &format!("index `{name}` created on :{label}({key})"),
+                    parse,
+                ))
+            }
+            Statement::DropIndex { name, if_exists } => {
+                if !self.graph.drop_index(&name) && !if_exists {
+                    return Err(Error::new(
+                        crate::ErrorKind::ConstraintVerificationFailed,
+                        Some("IndexNotFound"),
+                        format!("there is no index named `{name}`"),
+                    ));
+                }
+                Ok(notice(&format!("index `{name}` dropped"), parse))
+            }
+            Statement::ShowIndexes => {
+                let g = &self.graph;
+                let rows = g
+                    .indexes()
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            Value::String(i.name.clone()),
+                            Value::String(g.label_name(i.label).to_string()),
+                            Value::String(g.key_name(i.key).to_string()),
+                            Value::Int(i.len() as i64),
+                            Value::Int(i.distinct_values() as i64),
+                        ]
+                    })
+                    .collect();
+                Ok(QueryResult {
+                    columns: ["name", "label", "property", "entries", "distinct_values"]
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
+                    rows,
+                    timing: Timing {
+                        parse,
+                        ..Timing::default()
+                    },
+                    ..QueryResult::default()
+                })
+            }
             Statement::Explain(q) => {
                 let plan = plan::plan(&q, &self.graph, params, query)?;
                 let text = plan.explain();

@@ -22,7 +22,12 @@ use std::time::Duration;
 )]
 struct Cli {
     /// Run one statement and exit
-    #[arg(short = 'e', long = "execute", value_name = "QUERY", conflicts_with = "file")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "QUERY",
+        conflicts_with = "file"
+    )]
     execute: Option<String>,
 
     /// Run a script of statements separated by `;` (`-` for stdin)

@@ -187,7 +187,8 @@ impl Acc {
                     return Ok(Val::Float(0.0));
                 }
                 let mean = self.floats.iter().sum::<f64>() / n as f64;
-                let var = self.floats.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom as f64;
+                let var =
+                    self.floats.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom as f64;
                 Val::Float(var.sqrt())
             }
         })

@@ -15,7 +15,9 @@ pub fn equals(a: &Val, b: &Val) -> Option<bool> {
         (Bool(x), Bool(y)) => Some(x == y),
         (Int(x), Int(y)) => Some(x == y),
         (Float(x), Float(y)) => Some(x == y),
-        (Int(x), Float(y)) | (Float(y), Int(x)) => Some(int_float_cmp(*x, *y) == Some(Ordering::Equal)),
+        (Int(x), Float(y)) | (Float(y), Int(x)) => {
+            Some(int_float_cmp(*x, *y) == Some(Ordering::Equal))
+        }
         (Str(x), Str(y)) => Some(x == y),
         (List(x), List(y)) => {
             if x.len() != y.len() {
@@ -149,7 +151,9 @@ pub fn order(a: &Val, b: &Val) -> Ordering {
             if x.is_nan() {
                 Ordering::Greater
             } else {
-                int_float_cmp(*y, *x).map(Ordering::reverse).unwrap_or(Ordering::Equal)
+                int_float_cmp(*y, *x)
+                    .map(Ordering::reverse)
+                    .unwrap_or(Ordering::Equal)
             }
         }
         (Str(x), Str(y)) => x.cmp(y),
@@ -174,10 +178,7 @@ pub fn order(a: &Val, b: &Val) -> Ordering {
         }
         (Node(x), Node(y)) => x.cmp(y),
         (Rel(x), Rel(y)) => x.cmp(y),
-        (Path(x), Path(y)) => x
-            .nodes
-            .cmp(&y.nodes)
-            .then_with(|| x.rels.cmp(&y.rels)),
+        (Path(x), Path(y)) => x.nodes.cmp(&y.nodes).then_with(|| x.rels.cmp(&y.rels)),
         _ => Ordering::Equal,
     }
 }
@@ -202,8 +203,7 @@ pub fn equivalent(a: &Val, b: &Val) -> bool {
         }
         (Map(x), Map(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .zip(y.iter())
                     .all(|((k1, v1), (k2, v2))| k1 == k2 && equivalent(v1, v2))
         }
@@ -274,7 +274,11 @@ pub struct EquivKey(pub Vec<Val>);
 impl PartialEq for EquivKey {
     fn eq(&self, other: &EquivKey) -> bool {
         self.0.len() == other.0.len()
-            && self.0.iter().zip(other.0.iter()).all(|(a, b)| equivalent(a, b))
+            && self
+                .0
+                .iter()
+                .zip(other.0.iter())
+                .all(|(a, b)| equivalent(a, b))
     }
 }
 impl Eq for EquivKey {}
@@ -303,7 +307,13 @@ mod tests {
 
     #[test]
     fn orderability_puts_null_last() {
-        let mut v = vec![Val::Null, Val::Float(f64::NAN), Val::Int(2), Val::str("a"), Val::Bool(true)];
+        let mut v = vec![
+            Val::Null,
+            Val::Float(f64::NAN),
+            Val::Int(2),
+            Val::str("a"),
+            Val::Bool(true),
+        ];
         v.sort_by(order);
         assert!(matches!(v[0], Val::Str(_)));
         assert!(matches!(v[1], Val::Bool(true)));

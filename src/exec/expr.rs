@@ -8,7 +8,7 @@ use super::operators::run_subplan;
 use super::{Row, Runtime};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Error, Result};
-use crate::plan::expr::{CExpr, MapProjItem};
+use crate::plan::expr::{CExpr, KeyName, MapProjItem};
 use crate::val::{MapVal, Val};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
         },
         CExpr::Property(base, key) => {
             let b = eval(base, row, rt)?;
-            property(&b, key, rt)?
+            property_cached(&b, key, rt)?
         }
         CExpr::Index(base, idx) => {
             let b = eval(base, row, rt)?;
@@ -175,7 +175,12 @@ pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let items = match eval(list, row, rt)? {
                 Val::List(items) => items,
                 Val::Null => return Ok(Val::Null),
-                other => return Err(type_err(format!("expected a list, got {}", other.type_name()))),
+                other => {
+                    return Err(type_err(format!(
+                        "expected a list, got {}",
+                        other.type_name()
+                    )))
+                }
             };
             let mut scratch = row.clone();
             let mut out = Vec::with_capacity(items.len());
@@ -202,7 +207,12 @@ pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let items = match eval(list, row, rt)? {
                 Val::List(items) => items,
                 Val::Null => return Ok(Val::Null),
-                other => return Err(type_err(format!("expected a list, got {}", other.type_name()))),
+                other => {
+                    return Err(type_err(format!(
+                        "expected a list, got {}",
+                        other.type_name()
+                    )))
+                }
             };
             let mut scratch = row.clone();
             let (mut trues, mut falses, mut nulls) = (0usize, 0usize, 0usize);
@@ -277,7 +287,12 @@ pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let items = match eval(list, row, rt)? {
                 Val::List(items) => items,
                 Val::Null => return Ok(Val::Null),
-                other => return Err(type_err(format!("expected a list, got {}", other.type_name()))),
+                other => {
+                    return Err(type_err(format!(
+                        "expected a list, got {}",
+                        other.type_name()
+                    )))
+                }
             };
             let mut scratch = row.clone();
             scratch[*acc] = init;
@@ -374,6 +389,33 @@ pub fn all_properties(v: &Val, rt: &Runtime) -> Result<Vec<(Arc<str>, Val)>> {
     })
 }
 
+/// Property access with the key's symbol cached in the plan.
+fn property_cached(base: &Val, key: &KeyName, rt: &Runtime) -> Result<Val> {
+    let sym = match key.symbol.get() {
+        Some(s) => Some(*s),
+        None => {
+            let s = rt.graph.key_symbol(&key.name);
+            if let Some(s) = s {
+                let _ = key.symbol.set(s);
+            }
+            s
+        }
+    };
+    match (base, sym) {
+        (Val::Node(n), Some(k)) => match rt.graph.node_prop(*n, k) {
+            Some(v) => Ok(v.clone()),
+            None if rt.graph.contains_node(*n) => Ok(Val::Null),
+            None => Err(deleted()),
+        },
+        (Val::Rel(r), Some(k)) => match rt.graph.rel_prop(*r, k) {
+            Some(v) => Ok(v.clone()),
+            None if rt.graph.contains_rel(*r) => Ok(Val::Null),
+            None => Err(deleted()),
+        },
+        _ => property(base, &key.name, rt),
+    }
+}
+
 pub fn property(base: &Val, key: &str, rt: &Runtime) -> Result<Val> {
     Ok(match base {
         Val::Null => Val::Null,
@@ -430,9 +472,7 @@ fn index(base: &Val, idx: &Val, rt: &Runtime) -> Result<Val> {
                 format!("map key must be a string, got {}", other.type_name()),
             ))
         }
-        (other, _) => {
-            return Err(type_err(format!("cannot index into {}", other.type_name())))
-        }
+        (other, _) => return Err(type_err(format!("cannot index into {}", other.type_name()))),
     })
 }
 

@@ -246,11 +246,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
         F::ToFloat | F::ToFloatOrNull => match a0 {
             Val::Int(i) => Val::Float(i as f64),
             Val::Float(x) => Val::Float(x),
-            Val::Str(s) => s
-                .trim()
-                .parse::<f64>()
-                .map(Val::Float)
-                .unwrap_or(Val::Null),
+            Val::Str(s) => s.trim().parse::<f64>().map(Val::Float).unwrap_or(Val::Null),
             _ if f == F::ToFloatOrNull => Val::Null,
             other => return Err(arg_err(f, &other)),
         },
@@ -394,8 +390,21 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             // Half away from zero... openCypher rounds half up (towards +inf).
             Val::Float(((x * factor) + 0.5).floor() / factor)
         }
-        F::Floor | F::Ceil | F::Sqrt | F::Exp | F::Log | F::Log10 | F::Sin | F::Cos
-        | F::Tan | F::Asin | F::Acos | F::Atan | F::Cot | F::Degrees | F::Radians
+        F::Floor
+        | F::Ceil
+        | F::Sqrt
+        | F::Exp
+        | F::Log
+        | F::Log10
+        | F::Sin
+        | F::Cos
+        | F::Tan
+        | F::Asin
+        | F::Acos
+        | F::Atan
+        | F::Cot
+        | F::Degrees
+        | F::Radians
         | F::Haversin => {
             let Some(x) = num(f, &a0)? else {
                 return Ok(Val::Null);

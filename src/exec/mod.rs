@@ -51,10 +51,7 @@ impl Runtime<'_> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks & 1023 == 0 {
             if self.cancel.load(Ordering::Relaxed) {
-                return Err(Error::transient(
-                    "Cancelled",
-                    "the query was cancelled",
-                ));
+                return Err(Error::transient("Cancelled", "the query was cancelled"));
             }
             if let Some(d) = self.deadline {
                 if Instant::now() >= d {
@@ -89,7 +86,10 @@ impl Runtime<'_> {
                 .dfa_size_limit(1 << 22)
                 .build()
                 .map_err(|e| {
-                    Error::argument("InvalidArgumentValue", format!("invalid regular expression: {e}"))
+                    Error::argument(
+                        "InvalidArgumentValue",
+                        format!("invalid regular expression: {e}"),
+                    )
                 })?;
             self.regexes.insert(pattern.clone(), re);
         }

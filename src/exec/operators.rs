@@ -43,14 +43,17 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             below: 0,
             syms: None,
         }),
-        P::NodeByProperty { input, slot, .. } => Box::new(NodeScanOp {
+        P::NodeByProperty { input, .. } => Box::new(IndexSeekOp {
+            input: build(input, arg),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
+        P::CountStore { input, slot, kind } => Box::new(CountStoreOp {
             input: build(input, arg),
             slot: *slot,
-            labels: EMPTY_NAMES.get_or_init(Vec::new),
-            row: None,
-            cursor: 0,
-            below: 0,
-            syms: None,
+            kind,
         }),
         P::Expand { input, .. } => Box::new(ExpandOp {
             input: build(input, arg),
@@ -198,8 +201,6 @@ fn has_writes(node: &PlanNode) -> bool {
     }
 }
 
-static EMPTY_NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
-
 /// Runs a subplan with `row` as its argument, calling `f` per result row until it
 /// returns false.
 pub fn run_subplan(
@@ -328,6 +329,103 @@ impl Operator for NodeScanOp<'_> {
     }
 }
 
+/// Index seek: nodes whose indexed property equals a value (or any value of a list).
+struct IndexSeekOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<NodeId>,
+    pos: usize,
+}
+
+impl Operator for IndexSeekOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::NodeByProperty {
+            slot,
+            labels,
+            key,
+            value,
+            many,
+            ..
+        } = self.node
+        else {
+            unreachable!("IndexSeekOp built from NodeByProperty");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                if self.pos < self.buf.len() {
+                    let n = self.buf[self.pos];
+                    self.pos += 1;
+                    let mut out = row.clone();
+                    out[*slot] = Val::Node(n);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let v = eval(value, &row, rt)?;
+            let g = &*rt.graph;
+            self.buf.clear();
+            self.pos = 0;
+            let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
+                continue;
+            };
+            let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
+                continue;
+            };
+            let values: Vec<Val> = match (&v, many) {
+                (Val::List(items), true) => items.iter().cloned().collect(),
+                (Val::Null, _) => Vec::new(),
+                (_, true) => {
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("IN expects a list, got {}", v.type_name()),
+                    ))
+                }
+                (other, false) => vec![other.clone()],
+            };
+            for x in &values {
+                for &n in index.lookup(x) {
+                    // The index keys 1 and 1.0 alike; equality semantics agree.
+                    if has_labels(g, n, &label_syms) && !self.buf.contains(&n) {
+                        self.buf.push(n);
+                    }
+                }
+            }
+            self.buf.sort_unstable();
+            self.row = Some(row);
+        }
+    }
+}
+
+/// A count from the store's counters (labels, relationship types).
+struct CountStoreOp<'p> {
+    input: BoxOp<'p>,
+    slot: usize,
+    kind: &'p crate::plan::logical::CountKind,
+}
+
+impl Operator for CountStoreOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        use crate::plan::logical::CountKind;
+        let Some(mut row) = self.input.next(rt)? else {
+            return Ok(None);
+        };
+        let g = &*rt.graph;
+        let n = match self.kind {
+            CountKind::AllNodes => g.node_count(),
+            CountKind::Label(l) => g.label_symbol(l).map_or(0, |s| g.label_count(s)),
+            CountKind::AllRels => g.rel_count(),
+            CountKind::RelType(t) => g.type_symbol(t).map_or(0, |s| g.type_count(s)),
+        };
+        row[self.slot] = Val::Int(n as i64);
+        Ok(Some(row))
+    }
+}
+
 struct ExpandOp<'p> {
     input: BoxOp<'p>,
     node: &'p PlanNode,
@@ -399,7 +497,6 @@ impl Operator for ExpandOp<'_> {
     }
 }
 
-
 struct VarExpandOp<'p> {
     input: BoxOp<'p>,
     node: &'p PlanNode,
@@ -424,6 +521,7 @@ impl Operator for VarExpandOp<'_> {
             unique_from,
             reversed,
             rel_bound,
+            distinct_ends,
             ..
         } = self.node
         else {
@@ -497,12 +595,33 @@ impl Operator for VarExpandOp<'_> {
                 },
                 None => Vec::new(),
             };
-            let target = if *to_bound {
-                node_of(&row[*to])?
-            } else {
-                None
-            };
+            let target = if *to_bound { node_of(&row[*to])? } else { None };
             if *to_bound && target.is_none() {
+                continue;
+            }
+            if *distinct_ends && props.is_empty() {
+                // Breadth-first: each endpoint once, at its shortest distance.
+                let g = &*rt.graph;
+                let ends = reachable(
+                    g,
+                    start,
+                    *dir,
+                    &type_syms,
+                    max.unwrap_or(u64::MAX),
+                    rt.limits.max_rows_in_memory,
+                )?;
+                for n in ends {
+                    if has_labels(g, n, &label_syms) {
+                        self.buf.push((Vec::new(), n));
+                    }
+                }
+                if *min == 0
+                    && has_labels(g, start, &label_syms)
+                    && !self.buf.iter().any(|(_, n)| *n == start)
+                {
+                    self.buf.push((Vec::new(), start));
+                }
+                self.row = Some(row);
                 continue;
             }
             // Depth-first enumeration of relationship-unique paths.
@@ -521,9 +640,7 @@ impl Operator for VarExpandOp<'_> {
                     .collect()
             };
             let accept = |n: NodeId, depth: u64| {
-                depth >= *min
-                    && has_labels(g, n, &label_syms)
-                    && target.is_none_or(|t| t == n)
+                depth >= *min && has_labels(g, n, &label_syms) && target.is_none_or(|t| t == n)
             };
             if accept(start, 0) {
                 self.buf.push((Vec::new(), start));
@@ -608,6 +725,53 @@ fn follow_bound(
     Some((rels, cur))
 }
 
+/// Nodes reachable from `start` by a directed trail of 1 to `max` relationships. A
+/// shortest walk never repeats a node, so BFS distance ≥ 1 decides it for every node but
+/// the start, which is included when some relationship closes a cycle back to it within
+/// `max` steps.
+fn reachable(
+    g: &Graph,
+    start: NodeId,
+    dir: Direction,
+    types: &[Symbol],
+    max: u64,
+    limit: usize,
+) -> Result<Vec<NodeId>> {
+    let mut dist: FxHashMap<NodeId, u64> = FxHashMap::default();
+    dist.insert(start, 0);
+    let mut out = Vec::new();
+    let mut frontier = vec![start];
+    let mut depth = 0u64;
+    let mut start_closed = false;
+    while !frontier.is_empty() && depth < max {
+        depth += 1;
+        let mut next = Vec::new();
+        for &n in &frontier {
+            for (_, m) in g.expand(n, dir, types) {
+                if m == start {
+                    start_closed = true;
+                }
+                if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(m) {
+                    e.insert(depth);
+                    next.push(m);
+                    out.push(m);
+                    if out.len() > limit {
+                        return Err(Error::transient(
+                            "MemoryLimitExceeded",
+                            "variable-length expansion reached too many nodes",
+                        ));
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    if start_closed {
+        out.push(start);
+    }
+    Ok(out)
+}
+
 fn rt_check(cancelled: bool) -> Result<()> {
     if cancelled {
         Err(Error::transient("Cancelled", "the query was cancelled"))
@@ -619,7 +783,9 @@ fn rt_check(cancelled: bool) -> Result<()> {
 impl Runtime<'_> {
     fn cancel_flag(&self) -> bool {
         self.cancel.load(std::sync::atomic::Ordering::Relaxed)
-            || self.deadline.is_some_and(|d| std::time::Instant::now() >= d)
+            || self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
     }
 }
 
@@ -1038,7 +1204,12 @@ impl Operator for SortOp<'_> {
                 }
                 _ => rows.sort_by(cmp),
             }
-            self.out = Some(rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>().into_iter());
+            self.out = Some(
+                rows.into_iter()
+                    .map(|(_, r)| r)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
         }
         Ok(self.out.as_mut().and_then(|o| o.next()))
     }

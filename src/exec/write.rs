@@ -133,7 +133,10 @@ fn collect_deletions(v: Val, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) -> 
         other => {
             return Err(Error::type_error(
                 "InvalidArgumentType",
-                format!("DELETE needs a node, relationship or path, got {}", other.type_name()),
+                format!(
+                    "DELETE needs a node, relationship or path, got {}",
+                    other.type_name()
+                ),
             ))
         }
     }
@@ -161,7 +164,11 @@ fn check_merge_props(part: &CreatePart, row: &Row, rt: &mut Runtime) -> Result<(
     Ok(())
 }
 
-fn props_of(e: &Option<crate::plan::expr::CExpr>, row: &Row, rt: &mut Runtime) -> Result<Vec<(crate::store::Symbol, Val)>> {
+fn props_of(
+    e: &Option<crate::plan::expr::CExpr>,
+    row: &Row,
+    rt: &mut Runtime,
+) -> Result<Vec<(crate::store::Symbol, Val)>> {
     let Some(e) = e else {
         return Ok(Vec::new());
     };
@@ -270,7 +277,10 @@ fn entity(v: Val, what: &str) -> Result<Option<Entity>> {
         Val::Rel(r) => Ok(Some(Entity::Rel(r))),
         other => Err(Error::type_error(
             "InvalidArgumentType",
-            format!("{what} needs a node or relationship, got {}", other.type_name()),
+            format!(
+                "{what} needs a node or relationship, got {}",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -281,7 +291,9 @@ fn set_prop(rt: &mut Runtime, e: &Entity, key: &str, v: Val) -> Result<()> {
     match e {
         Entity::Node(n) => {
             if !rt.graph.contains_node(*n) {
-                return Err(Error::entity_not_found("cannot set a property on a deleted node"));
+                return Err(Error::entity_not_found(
+                    "cannot set a property on a deleted node",
+                ));
             }
             let was = rt.graph.node_prop(*n, k).is_some();
             if v.is_null() && !was {
@@ -359,28 +371,28 @@ fn set(op: &SetOp, row: &Row, rt: &mut Runtime) -> Result<()> {
                 set_prop(rt, &e, &k, v)?;
             }
         }
-        SetOp::AddLabels { target, labels } => {
-            match eval(target, row, rt)? {
-                Val::Node(n) => {
-                    if !rt.graph.contains_node(n) {
-                        return Err(Error::entity_not_found("cannot add labels to a deleted node"));
-                    }
-                    for l in labels {
-                        let s = rt.graph.intern_label(l);
-                        if rt.graph.add_label(n, s) {
-                            rt.stats.labels_added += 1;
-                        }
-                    }
+        SetOp::AddLabels { target, labels } => match eval(target, row, rt)? {
+            Val::Node(n) => {
+                if !rt.graph.contains_node(n) {
+                    return Err(Error::entity_not_found(
+                        "cannot add labels to a deleted node",
+                    ));
                 }
-                Val::Null => {}
-                other => {
-                    return Err(Error::type_error(
-                        "InvalidArgumentType",
-                        format!("labels can only be set on nodes, not {}", other.type_name()),
-                    ))
+                for l in labels {
+                    let s = rt.graph.intern_label(l);
+                    if rt.graph.add_label(n, s) {
+                        rt.stats.labels_added += 1;
+                    }
                 }
             }
-        }
+            Val::Null => {}
+            other => {
+                return Err(Error::type_error(
+                    "InvalidArgumentType",
+                    format!("labels can only be set on nodes, not {}", other.type_name()),
+                ))
+            }
+        },
         SetOp::RemoveLabels { target, labels } => match eval(target, row, rt)? {
             Val::Node(n) => {
                 for l in labels {
@@ -395,7 +407,10 @@ fn set(op: &SetOp, row: &Row, rt: &mut Runtime) -> Result<()> {
             other => {
                 return Err(Error::type_error(
                     "InvalidArgumentType",
-                    format!("labels can only be removed from nodes, not {}", other.type_name()),
+                    format!(
+                        "labels can only be removed from nodes, not {}",
+                        other.type_name()
+                    ),
                 ))
             }
         },

@@ -3,7 +3,7 @@
 //! conflicting variables, misplaced aggregates, invalid CREATE patterns, …) and emits the
 //! logical plan with compiled expressions.
 
-use super::expr::{AggCall, AggFn, CExpr, Function, MapProjItem};
+use super::expr::{AggCall, AggFn, CExpr, Function, KeyName, MapProjItem};
 use super::logical::{CreateNode, CreatePart, CreateRel, Names, PlanNode, SetOp};
 use super::Plan;
 use crate::ast::*;
@@ -58,6 +58,8 @@ pub struct Binder<'a> {
     /// While planning ORDER BY after aggregation: expressions (by source text) that are
     /// already computed in a slot.
     text_slots: Vec<(String, usize)>,
+    /// The pattern part being planned has a path variable (its relationships are needed).
+    in_named_path: bool,
 }
 
 fn err(code: &'static str, msg: impl Into<String>, span: Span) -> Error {
@@ -83,6 +85,7 @@ impl<'a> Binder<'a> {
             source,
             next_slot: 0,
             text_slots: Vec::new(),
+            in_named_path: false,
         }
     }
 
@@ -93,7 +96,10 @@ impl<'a> Binder<'a> {
     }
 
     fn text(&self, span: Span) -> &str {
-        self.source.get(span.start..span.end).unwrap_or("").trim_end()
+        self.source
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .trim_end()
     }
 
     pub fn plan_query(mut self, q: &Query) -> Result<Plan> {
@@ -155,7 +161,11 @@ impl<'a> Binder<'a> {
             if let Some(c) = q.clauses.iter().find(|c| {
                 matches!(
                     c,
-                    Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_)
+                    Clause::Create(_)
+                        | Clause::Merge(_)
+                        | Clause::Set(_)
+                        | Clause::Remove(_)
+                        | Clause::Delete(_)
                 )
             }) {
                 return Err(err(
@@ -253,7 +263,10 @@ impl<'a> Binder<'a> {
                     has_update = true;
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
-                        if matches!(e.unparen().kind, ExprKind::Literal(_) | ExprKind::Binary(..)) {
+                        if matches!(
+                            e.unparen().kind,
+                            ExprKind::Literal(_) | ExprKind::Binary(..)
+                        ) {
                             return Err(err(
                                 "InvalidArgumentType",
                                 "DELETE needs a node, relationship or path",
@@ -326,7 +339,9 @@ impl<'a> Binder<'a> {
         if let Some(w) = &m.where_ {
             let mut probe = scope.clone();
             for part in &m.pattern {
-                for n in std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n)) {
+                for n in std::iter::once(&part.element.start)
+                    .chain(part.element.chain.iter().map(|(_, n)| n))
+                {
                     if let Some(v) = &n.var {
                         if probe.get(&v.name).is_none() {
                             probe.add(&v.name, usize::MAX, Kind::Node);
@@ -339,7 +354,8 @@ impl<'a> Binder<'a> {
         if m.optional {
             let before: Vec<usize> = scope.vars.iter().map(|(_, s, _)| *s).collect();
             let mut inner_scope = scope.clone();
-            let mut inner = self.plan_pattern(PlanNode::Argument, &mut inner_scope, &m.pattern, true)?;
+            let mut inner =
+                self.plan_pattern(PlanNode::Argument, &mut inner_scope, &m.pattern, true)?;
             if let Some(w) = &m.where_ {
                 let predicate = self.expr(w, &inner_scope, None)?;
                 inner = PlanNode::Filter {
@@ -378,7 +394,10 @@ impl<'a> Binder<'a> {
             if k != kind && k != Kind::Any {
                 return Err(err(
                     "VariableTypeConflict",
-                    format!("variable `{}` is already used with another type", ident.name),
+                    format!(
+                        "variable `{}` is already used with another type",
+                        ident.name
+                    ),
                     ident.span,
                 ));
             }
@@ -407,7 +426,7 @@ impl<'a> Binder<'a> {
                     out.push(CExpr::Comparison(
                         Box::new(CExpr::Property(
                             Box::new(CExpr::Slot(slot)),
-                            Arc::from(k.name.as_str()),
+                            KeyName::new(&k.name),
                         )),
                         vec![(BinaryOp::Eq, value)],
                     ));
@@ -450,7 +469,10 @@ impl<'a> Binder<'a> {
                     if rel_names.contains(&v.name) {
                         return Err(err(
                             "RelationshipUniquenessViolation",
-                            format!("relationship variable `{}` is used twice in one pattern", v.name),
+                            format!(
+                                "relationship variable `{}` is used twice in one pattern",
+                                v.name
+                            ),
                             v.span,
                         ));
                     }
@@ -485,7 +507,11 @@ impl<'a> Binder<'a> {
             .chain(el.chain.iter().map(|(_, n)| n))
             .collect();
         if let Some(pv) = &part.var {
-            let clash = nodes.iter().filter_map(|n| n.var.as_ref()).chain(el.chain.iter().filter_map(|(r, _)| r.var.as_ref())).find(|v| v.name == pv.name);
+            let clash = nodes
+                .iter()
+                .filter_map(|n| n.var.as_ref())
+                .chain(el.chain.iter().filter_map(|(r, _)| r.var.as_ref()))
+                .find(|v| v.name == pv.name);
             if let Some(v) = clash {
                 return Err(err(
                     "VariableAlreadyBound",
@@ -525,6 +551,7 @@ impl<'a> Binder<'a> {
                 start = i;
             }
         }
+        self.in_named_path = part.var.is_some();
         let mut node_slots = vec![usize::MAX; nodes.len()];
         let mut rel_slot_of = vec![(usize::MAX, false); el.chain.len()];
         // Bind the start node.
@@ -537,7 +564,10 @@ impl<'a> Binder<'a> {
         let mut preds = Vec::new();
         if bound {
             if !sn.labels.is_empty() {
-                preds.push(CExpr::HasLabels(Box::new(CExpr::Slot(slot)), names(&sn.labels)));
+                preds.push(CExpr::HasLabels(
+                    Box::new(CExpr::Slot(slot)),
+                    names(&sn.labels),
+                ));
             }
         } else {
             plan = PlanNode::NodeScan {
@@ -608,6 +638,7 @@ impl<'a> Binder<'a> {
         };
         let unique_from = rel_slots.clone();
         rel_slots.push(rel_slot);
+        let path_var = self.in_named_path;
         let mut preds = Vec::new();
         let plan = if let Some((min, max)) = rel.length {
             let rel_props = match &rel.props {
@@ -621,7 +652,11 @@ impl<'a> Binder<'a> {
                 to: to_slot,
                 dir,
                 types: names(&rel.types),
-                to_labels: if to_bound { Vec::new() } else { names(&to.labels) },
+                to_labels: if to_bound {
+                    Vec::new()
+                } else {
+                    names(&to.labels)
+                },
                 min: min.unwrap_or(1),
                 max,
                 to_bound,
@@ -629,6 +664,8 @@ impl<'a> Binder<'a> {
                 unique_from,
                 reversed,
                 rel_bound,
+                rel_needed: rel.var.is_some() || path_var,
+                distinct_ends: false,
             }
         } else {
             self.prop_predicates(rel_slot, &rel.props, scope, &mut preds)?;
@@ -639,14 +676,21 @@ impl<'a> Binder<'a> {
                 to: to_slot,
                 dir,
                 types: names(&rel.types),
-                to_labels: if to_bound { Vec::new() } else { names(&to.labels) },
+                to_labels: if to_bound {
+                    Vec::new()
+                } else {
+                    names(&to.labels)
+                },
                 to_bound,
                 rel_bound,
                 unique_from,
             }
         };
         if to_bound && !to.labels.is_empty() {
-            preds.push(CExpr::HasLabels(Box::new(CExpr::Slot(to_slot)), names(&to.labels)));
+            preds.push(CExpr::HasLabels(
+                Box::new(CExpr::Slot(to_slot)),
+                names(&to.labels),
+            ));
         }
         self.prop_predicates(to_slot, &to.props, scope, &mut preds)?;
         Ok((Self::filter(plan, preds), (rel_slot, is_var), to_slot))
@@ -683,7 +727,10 @@ impl<'a> Binder<'a> {
                     labels: names(&n.labels),
                 };
             } else if !n.labels.is_empty() {
-                preds.push(CExpr::HasLabels(Box::new(CExpr::Slot(slot)), names(&n.labels)));
+                preds.push(CExpr::HasLabels(
+                    Box::new(CExpr::Slot(slot)),
+                    names(&n.labels),
+                ));
             }
             self.prop_predicates(slot, &n.props, scope, &mut preds)?;
             plan = Self::filter(plan, preds);
@@ -1108,7 +1155,9 @@ impl<'a> Binder<'a> {
                                 ));
                             }
                             if !merge
-                                && (!n.labels.is_empty() || n.props.is_some() || el.chain.is_empty())
+                                && (!n.labels.is_empty()
+                                    || n.props.is_some()
+                                    || el.chain.is_empty())
                             {
                                 return Err(err(
                                     "VariableAlreadyBound",
@@ -1421,7 +1470,10 @@ impl<'a> Binder<'a> {
         }
         match crate::exec::eval_const(&c, self.next_slot) {
             Ok(v) => Ok(CExpr::Const(v)),
-            Err(e) if e.kind() == crate::ErrorKind::TypeError && e.code() == Some("InvalidArgumentType") => {
+            Err(e)
+                if e.kind() == crate::ErrorKind::TypeError
+                    && e.code() == Some("InvalidArgumentType") =>
+            {
                 Err(err("InvalidArgumentType", e.message().to_string(), span))
             }
             Err(_) => Ok(c),
@@ -1509,7 +1561,7 @@ impl<'a> Binder<'a> {
                 }
                 CExpr::Property(
                     self.sub(base, scope, aggs, in_agg)?,
-                    Arc::from(key.name.as_str()),
+                    KeyName::new(&key.name),
                 )
             }
             ExprKind::Index(base, idx) => CExpr::Index(
@@ -1605,7 +1657,10 @@ impl<'a> Binder<'a> {
                         e.span,
                     ));
                 }
-                if let Some(a) = args.iter().find(|a| matches!(a.unparen().kind, ExprKind::PatternPredicate(_))) {
+                if let Some(a) = args
+                    .iter()
+                    .find(|a| matches!(a.unparen().kind, ExprKind::PatternPredicate(_)))
+                {
                     return Err(err(
                         "UnexpectedSyntax",
                         "a pattern can only be used as a predicate here; use a pattern comprehension or COUNT",
@@ -1726,10 +1781,9 @@ impl<'a> Binder<'a> {
                             Arc::from(k.name.as_str()),
                             self.expr_inner(v, scope, aggs, in_agg)?,
                         ),
-                        MapProjectionItem::Variable(v) => MapProjItem::Entry(
-                            Arc::from(v.name.as_str()),
-                            self.var(v, scope)?,
-                        ),
+                        MapProjectionItem::Variable(v) => {
+                            MapProjItem::Entry(Arc::from(v.name.as_str()), self.var(v, scope)?)
+                        }
                         MapProjectionItem::AllProperties => MapProjItem::AllProperties,
                     });
                 }
@@ -1944,7 +1998,13 @@ impl<'a> Binder<'a> {
     }
 
     /// Compile-time type checks the TCK expects for literal operands.
-    fn check_operand_types(&self, _op: BinaryOp, _l: &Expr, _r: &Expr, _scope: &Scope) -> Result<()> {
+    fn check_operand_types(
+        &self,
+        _op: BinaryOp,
+        _l: &Expr,
+        _r: &Expr,
+        _scope: &Scope,
+    ) -> Result<()> {
         Ok(())
     }
 
@@ -2034,9 +2094,11 @@ fn value_kind(c: &CExpr) -> Kind {
         CExpr::Const(Val::Null) => Kind::Any,
         CExpr::Const(Val::Node(_)) => Kind::Node,
         CExpr::Const(Val::Rel(_)) => Kind::Rel,
-        CExpr::Const(_) | CExpr::List(_) | CExpr::Map(_) | CExpr::Comparison(..) | CExpr::Not(_) => {
-            Kind::Value
-        }
+        CExpr::Const(_)
+        | CExpr::List(_)
+        | CExpr::Map(_)
+        | CExpr::Comparison(..)
+        | CExpr::Not(_) => Kind::Value,
         CExpr::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Value,
         _ => Kind::Any,
     }
@@ -2066,16 +2128,20 @@ fn remap_after_aggregation(
     aggs: &[AggCall],
 ) -> std::result::Result<CExpr, ()> {
     let mut ok = true;
-    let out = map_slots(e, &mut |s| {
-        if aggs.iter().any(|a| a.slot == s) {
-            s
-        } else if let Some((_, _, new)) = keys.iter().find(|(_, old, _)| *old == s) {
-            *new
-        } else {
-            ok = false;
-            s
-        }
-    }, &local_slots(e));
+    let out = map_slots(
+        e,
+        &mut |s| {
+            if aggs.iter().any(|a| a.slot == s) {
+                s
+            } else if let Some((_, _, new)) = keys.iter().find(|(_, old, _)| *old == s) {
+                *new
+            } else {
+                ok = false;
+                s
+            }
+        },
+        &local_slots(e),
+    );
     if ok {
         Ok(out)
     } else {
@@ -2141,11 +2207,87 @@ fn map_slots(e: &CExpr, f: &mut dyn FnMut(usize) -> usize, locals: &[usize]) -> 
 }
 
 impl CExpr {
+    /// Calls `f` on each direct child, without copying anything.
     fn for_each_child(&self, f: &mut dyn FnMut(&CExpr)) {
-        let _ = self.map_children(&mut |c| {
-            f(c);
-            c.clone()
-        });
+        match self {
+            CExpr::Const(_) | CExpr::Param(_) | CExpr::Slot(_) | CExpr::Exists(_) => {}
+            CExpr::Property(x, _)
+            | CExpr::Not(x)
+            | CExpr::Neg(x)
+            | CExpr::Pos(x)
+            | CExpr::IsNull(x, _)
+            | CExpr::HasLabels(x, _) => f(x),
+            CExpr::Index(a, b) | CExpr::Binary(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            CExpr::Slice(a, b, c) => {
+                f(a);
+                if let Some(b) = b {
+                    f(b);
+                }
+                if let Some(c) = c {
+                    f(c);
+                }
+            }
+            CExpr::Comparison(first, rest) => {
+                f(first);
+                for (_, x) in rest {
+                    f(x);
+                }
+            }
+            CExpr::List(items) | CExpr::Call(_, items) => items.iter().for_each(|x| f(x)),
+            CExpr::Map(entries) => entries.iter().for_each(|(_, x)| f(x)),
+            CExpr::Case {
+                subject,
+                whens,
+                else_,
+            } => {
+                if let Some(s) = subject {
+                    f(s);
+                }
+                for (w, t) in whens {
+                    f(w);
+                    f(t);
+                }
+                if let Some(e) = else_ {
+                    f(e);
+                }
+            }
+            CExpr::ListComprehension {
+                list, filter, map, ..
+            } => {
+                f(list);
+                if let Some(x) = filter {
+                    f(x);
+                }
+                if let Some(x) = map {
+                    f(x);
+                }
+            }
+            CExpr::Quantified { list, filter, .. } => {
+                f(list);
+                if let Some(x) = filter {
+                    f(x);
+                }
+            }
+            CExpr::Reduce {
+                init, list, expr, ..
+            } => {
+                f(init);
+                f(list);
+                f(expr);
+            }
+            CExpr::MapProjection(base, items) => {
+                f(base);
+                for i in items {
+                    if let MapProjItem::Entry(_, x) = i {
+                        f(x);
+                    }
+                }
+            }
+            CExpr::Collect(_, m) => f(m),
+        }
     }
 
     /// Rebuilds the expression with `f` applied to each direct child.

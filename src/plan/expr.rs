@@ -7,8 +7,22 @@ use crate::ast::{BinaryOp, Quantifier};
 use crate::val::Val;
 use std::sync::Arc;
 
-/// A property key as written; resolved to a store symbol at run time.
-pub type KeyName = Arc<str>;
+/// A property key as written, resolved to a store symbol at run time on first use (a
+/// key that does not exist yet is looked up again, since a write may create it).
+#[derive(Debug, Clone)]
+pub struct KeyName {
+    pub name: Arc<str>,
+    pub symbol: std::sync::OnceLock<crate::store::Symbol>,
+}
+
+impl KeyName {
+    pub fn new(name: &str) -> KeyName {
+        KeyName {
+            name: Arc::from(name),
+            symbol: std::sync::OnceLock::new(),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum CExpr {

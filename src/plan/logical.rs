@@ -20,13 +20,21 @@ pub enum PlanNode {
         slot: usize,
         labels: Names,
     },
-    /// For each input row, nodes whose property `key` equals `value` (label-restricted).
+    /// For each input row, nodes whose property `key` equals `value` (or, with `many`,
+    /// any element of the list `value`), found through a property index.
     NodeByProperty {
         input: Box<PlanNode>,
         slot: usize,
         labels: Names,
         key: Arc<str>,
         value: CExpr,
+        many: bool,
+    },
+    /// A count answered from the store's counters, into `slot`.
+    CountStore {
+        input: Box<PlanNode>,
+        slot: usize,
+        kind: CountKind,
     },
     /// Follow one relationship from `from` to `to`; `to_bound` checks an already-bound `to`.
     Expand {
@@ -61,6 +69,10 @@ pub enum PlanNode {
         reversed: bool,
         /// The relationship list is already bound: follow exactly those relationships.
         rel_bound: bool,
+        /// The relationships are used (a named variable or a path).
+        rel_needed: bool,
+        /// Only distinct endpoints matter: search breadth-first, one row per endpoint.
+        distinct_ends: bool,
     },
     /// shortestPath / allShortestPaths between two bound nodes into `path`.
     ShortestPath {
@@ -169,6 +181,15 @@ pub enum PlanNode {
     },
 }
 
+/// What a CountStore counts.
+#[derive(Debug, Clone)]
+pub enum CountKind {
+    AllNodes,
+    Label(Arc<str>),
+    AllRels,
+    RelType(Arc<str>),
+}
+
 /// One pattern part of CREATE (or MERGE's create side).
 #[derive(Debug, Clone)]
 pub struct CreatePart {
@@ -229,6 +250,7 @@ impl PlanNode {
             Argument => None,
             NodeScan { input, .. }
             | NodeByProperty { input, .. }
+            | CountStore { input, .. }
             | Expand { input, .. }
             | VarExpand { input, .. }
             | ShortestPath { input, .. }
@@ -268,7 +290,8 @@ impl PlanNode {
             NodeScan { slot, labels, .. } => format!("NodeByLabelScan (${slot}{})", names(labels)),
             NodeByProperty {
                 slot, labels, key, ..
-            } => format!("NodeByPropertySeek (${slot}{} {{{key}}})", names(labels)),
+            } => format!("NodeIndexSeek (${slot}{} {{{key}}})", names(labels)),
+            CountStore { slot, kind, .. } => format!("CountStore (${slot} = count {kind:?})"),
             Expand {
                 from,
                 rel,
@@ -289,15 +312,25 @@ impl PlanNode {
                 min,
                 max,
                 types,
+                distinct_ends,
                 ..
             } => format!(
-                "VarLengthExpand (${from})-[{}*{min}..{}]-(${to})",
+                "{} (${from})-[{}*{min}..{}]-(${to})",
+                if *distinct_ends {
+                    "VarLengthExpand(BFS, distinct endpoints)"
+                } else {
+                    "VarLengthExpand"
+                },
                 names(types),
                 max.map(|m| m.to_string()).unwrap_or_default()
             ),
             ShortestPath { from, to, all, .. } => format!(
                 "{} (${from})->(${to})",
-                if *all { "AllShortestPaths" } else { "ShortestPath" }
+                if *all {
+                    "AllShortestPaths"
+                } else {
+                    "ShortestPath"
+                }
             ),
             BuildPath { slot, .. } => format!("BuildPath (${slot})"),
             Filter { .. } => "Filter".into(),
@@ -312,7 +345,11 @@ impl PlanNode {
                     .join(", ")
             ),
             Aggregate { keys, aggs, .. } => {
-                format!("Aggregation (keys: {}, aggregates: {})", keys.len(), aggs.len())
+                format!(
+                    "Aggregation (keys: {}, aggregates: {})",
+                    keys.len(),
+                    aggs.len()
+                )
             }
             Distinct { .. } => "Distinct".into(),
             Sort { limit, .. } => {

@@ -6,6 +6,7 @@
 mod bind;
 pub mod expr;
 pub mod logical;
+mod optimize;
 
 use crate::ast::Query;
 use crate::database::Params;
@@ -39,5 +40,7 @@ impl Plan {
 
 /// Plans a query against the graph's catalog.
 pub fn plan(query: &Query, graph: &Graph, params: &Params, source: &str) -> Result<Plan> {
-    bind::Binder::new(graph, params, source).plan_query(query)
+    let mut plan = bind::Binder::new(graph, params, source).plan_query(query)?;
+    plan.root = optimize::optimize(plan.root, graph);
+    Ok(plan)
 }

@@ -2,6 +2,7 @@
 //! records, maps from kg's own never-reused ids to petgraph's reusable slots, the label
 //! index, per-type counts, and the undo log that makes statements and transactions atomic.
 
+use super::index::PropertyIndex;
 use super::intern::{Interner, Symbol};
 use crate::val::{NodeId, RelId, Val};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -90,6 +91,8 @@ pub struct Graph {
     label_index: FxHashMap<Symbol, BTreeSet<NodeId>>,
     type_counts: FxHashMap<Symbol, usize>,
     undo: Vec<Undo>,
+    /// Property indexes, maintained by every node write and undo.
+    indexes: Vec<PropertyIndex>,
     /// Bumped on every change; lets callers tell whether the graph changed.
     version: u64,
 }
@@ -345,6 +348,82 @@ impl Graph {
             self.node_slots.resize(i + 1, NONE);
         }
         self.node_slots[i] = ix.index() as u32;
+        self.reindex(id);
+    }
+
+    /// Removes a node's entries from the property indexes (before a change).
+    fn unindex(&mut self, id: NodeId) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        if let Some(ix) = self.node_ix(id) {
+            let rec = &self.g[ix];
+            for idx in &mut self.indexes {
+                idx.remove(id, &rec.labels, &rec.props);
+            }
+        }
+    }
+
+    /// Adds a node's entries to the property indexes (after a change).
+    fn reindex(&mut self, id: NodeId) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        if let Some(ix) = self.node_ix(id) {
+            let rec = &self.g[ix];
+            for idx in &mut self.indexes {
+                idx.insert(id, &rec.labels, &rec.props);
+            }
+        }
+    }
+
+    // ---- property indexes ----
+
+    /// Creates an index on (label, key) and fills it; false when one with that name or on
+    /// that pair exists already.
+    pub fn create_index(&mut self, name: &str, label: Symbol, key: Symbol) -> bool {
+        if self
+            .indexes
+            .iter()
+            .any(|i| i.name == name || (i.label == label && i.key == key))
+        {
+            return false;
+        }
+        let mut idx = PropertyIndex::new(name.to_string(), label, key);
+        if let Some(set) = self.label_index.get(&label) {
+            for &id in set {
+                if let Some(ix) = self.node_ix(id) {
+                    let rec = &self.g[ix];
+                    idx.insert(id, &rec.labels, &rec.props);
+                }
+            }
+        }
+        self.indexes.push(idx);
+        self.touch();
+        true
+    }
+
+    /// Drops an index by name; false when there is none.
+    pub fn drop_index(&mut self, name: &str) -> bool {
+        let before = self.indexes.len();
+        self.indexes.retain(|i| i.name != name);
+        if self.indexes.len() != before {
+            self.touch();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn indexes(&self) -> &[PropertyIndex] {
+        &self.indexes
+    }
+
+    /// The index on (label, key), if there is one.
+    pub fn find_index(&self, label: Symbol, key: Symbol) -> Option<&PropertyIndex> {
+        self.indexes
+            .iter()
+            .find(|i| i.label == label && i.key == key)
     }
 
     fn place_rel(&mut self, id: RelId, rel_type: Symbol, start: NodeId, end: NodeId, props: Props) {
@@ -406,7 +485,9 @@ impl Graph {
     /// Sets (or with `Val::Null`, removes) a node property; returns the old value.
     pub fn set_node_prop(&mut self, id: NodeId, key: Symbol, value: Val) -> Option<Val> {
         let ix = self.node_ix(id)?;
+        self.unindex(id);
         let old = set_prop(&mut self.g[ix].props, key, value);
+        self.reindex(id);
         self.undo.push(Undo::NodeProp {
             id,
             key,
@@ -437,7 +518,9 @@ impl Graph {
         if self.g[ix].labels.contains(&label) {
             return false;
         }
+        self.unindex(id);
         self.g[ix].labels.push(label);
+        self.reindex(id);
         self.label_index.entry(label).or_default().insert(id);
         self.undo.push(Undo::AddedLabel(id, label));
         self.touch();
@@ -452,7 +535,9 @@ impl Graph {
         let Some(pos) = self.g[ix].labels.iter().position(|&l| l == label) else {
             return false;
         };
+        self.unindex(id);
         self.g[ix].labels.remove(pos);
+        self.reindex(id);
         if let Some(set) = self.label_index.get_mut(&label) {
             set.remove(&id);
         }
@@ -503,6 +588,7 @@ impl Graph {
         {
             return false;
         }
+        self.unindex(id);
         let rec = self.g.remove_node(ix).expect("node exists");
         self.node_slots[id.0 as usize] = NONE;
         for l in &rec.labels {
@@ -540,6 +626,16 @@ impl Graph {
     pub fn rollback_to(&mut self, mark: Mark) {
         while self.undo.len() > mark.undo_len {
             let op = self.undo.pop().expect("non-empty");
+            let touched = match &op {
+                Undo::CreatedNode(id)
+                | Undo::NodeProp { id, .. }
+                | Undo::AddedLabel(id, _)
+                | Undo::RemovedLabel(id, _, _) => Some(*id),
+                _ => None,
+            };
+            if let Some(id) = touched {
+                self.unindex(id);
+            }
             match op {
                 Undo::CreatedNode(id) => {
                     if let Some(ix) = self.node_ix(id) {
@@ -594,6 +690,9 @@ impl Graph {
                         self.label_index.entry(label).or_default().insert(id);
                     }
                 }
+            }
+            if let Some(id) = touched {
+                self.reindex(id);
             }
         }
         self.next_node = mark.next_node;

@@ -3,7 +3,9 @@
 //! undo log); only this module names petgraph.
 
 mod graph;
+mod index;
 mod intern;
 
 pub use graph::{normalize_props, Direction, Graph, Mark, Props};
+pub use index::{IndexKey, PropertyIndex};
 pub use intern::{Interner, Symbol};

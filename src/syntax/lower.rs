@@ -57,11 +57,7 @@ pub struct Lowerer {
 }
 
 fn unexpected(p: &P) -> Error {
-    Error::syntax(
-        "UnexpectedSyntax",
-        format!("unexpected {:?}", p.as_rule()),
-    )
-    .with_span(span(p))
+    Error::syntax("UnexpectedSyntax", format!("unexpected {:?}", p.as_rule())).with_span(span(p))
 }
 
 impl Lowerer {
@@ -78,6 +74,40 @@ impl Lowerer {
             Rule::begin_statement => Statement::Begin,
             Rule::commit_statement => Statement::Commit,
             Rule::rollback_statement => Statement::Rollback,
+            Rule::create_index => {
+                let mut name = None;
+                let mut label = String::new();
+                let mut key = String::new();
+                let mut if_not_exists = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::symbolic_name => name = Some(name_of(&c)),
+                        Rule::label_name => label = name_of(&c),
+                        Rule::property_key => key = name_of(&c),
+                        Rule::EXISTS => if_not_exists = true,
+                        _ => {}
+                    }
+                }
+                Statement::CreateIndex {
+                    name,
+                    label,
+                    key,
+                    if_not_exists,
+                }
+            }
+            Rule::drop_index => {
+                let mut name = String::new();
+                let mut if_exists = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::symbolic_name => name = name_of(&c),
+                        Rule::EXISTS => if_exists = true,
+                        _ => {}
+                    }
+                }
+                Statement::DropIndex { name, if_exists }
+            }
+            Rule::show_indexes => Statement::ShowIndexes,
             _ => return Err(unexpected(&p)),
         };
         if let Some(s) = self.pending_min_int.borrow().first() {
@@ -248,7 +278,10 @@ impl Lowerer {
             }
             Rule::call_clause => {
                 inner.next();
-                let name = inner.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let name = inner
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
                 Clause::Call(Call { name, span: sp })
             }
             _ => return Err(Error::syntax("UnexpectedSyntax", "unknown clause").with_span(sp)),
@@ -658,8 +691,10 @@ impl Lowerer {
                         "float literal is too large",
                     )
                     .with_span(sp)),
-                    Err(_) => Err(Error::syntax("InvalidNumberLiteral", "invalid number literal")
-                        .with_span(sp)),
+                    Err(_) => Err(
+                        Error::syntax("InvalidNumberLiteral", "invalid number literal")
+                            .with_span(sp),
+                    ),
                 }
             }
             Rule::string => e(ExprKind::Literal(Literal::String(unescape(&p)?))),
@@ -926,10 +961,11 @@ impl Lowerer {
         };
         let valid = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
         if !valid {
-            return Err(
-                Error::syntax("InvalidNumberLiteral", format!("invalid number literal '{text}'"))
-                    .with_span(sp),
-            );
+            return Err(Error::syntax(
+                "InvalidNumberLiteral",
+                format!("invalid number literal '{text}'"),
+            )
+            .with_span(sp));
         }
         match u64::from_str_radix(digits, radix) {
             Ok(v) if v <= i64::MAX as u64 => {

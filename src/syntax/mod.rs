@@ -16,16 +16,29 @@ pub const MAX_NESTING: usize = 200;
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(text: &str) -> Result<Statement> {
     check_nesting(text)?;
-    static DETAIL: std::sync::Once = std::sync::Once::new();
-    DETAIL.call_once(|| pest::set_error_detail(true));
-    let mut pairs = CypherParser::parse(Rule::statement_input, text).map_err(convert_error)?;
+    let mut pairs = match CypherParser::parse(Rule::statement_input, text) {
+        Ok(p) => p,
+        Err(_) => {
+            // Parse again, collecting what was expected, only to explain the failure:
+            // the detail costs too much on the happy path.
+            pest::set_error_detail(true);
+            let detailed = CypherParser::parse(Rule::statement_input, text).err();
+            pest::set_error_detail(false);
+            return Err(match detailed {
+                Some(e) => convert_error(e),
+                None => Error::syntax("UnexpectedSyntax", "invalid syntax"),
+            });
+        }
+    };
     let input = pairs
         .next()
         .ok_or_else(|| Error::syntax("UnexpectedSyntax", "empty statement"))?;
     let stmt = input
         .into_inner()
         .find(|p| p.as_rule() != Rule::EOI)
-        .ok_or_else(|| Error::syntax("UnexpectedSyntax", "empty statement").with_span(Span::new(0, 0)))?;
+        .ok_or_else(|| {
+            Error::syntax("UnexpectedSyntax", "empty statement").with_span(Span::new(0, 0))
+        })?;
     lower::Lowerer::default().statement(stmt)
 }
 
@@ -110,7 +123,9 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
             // Display gives the literal (keywords upper-cased); skip character ranges and
             // built-in rules, which say nothing useful to a person.
             let text = t.to_string();
-            let is_range = text.chars().count() == 4 && text.chars().nth(1) == Some('.') && text.chars().nth(2) == Some('.');
+            let is_range = text.chars().count() == 4
+                && text.chars().nth(1) == Some('.')
+                && text.chars().nth(2) == Some('.');
             let is_blank = is_range
                 || text.chars().all(|c| c.is_ascii_uppercase() || c == '_') && text.contains('_')
                 || text.trim().is_empty()
@@ -126,10 +141,37 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
     names.dedup();
     // Collapse the many tokens that can start an expression into one phrase.
     const EXPR_START: &[&str] = &[
-        "`\"`", "`'`", "`$`", "`(`", "`[`", "`{`", "`+`", "`-`", "`.`", "`0o`", "`0x`",
-        "`ALL`", "`ANY`", "`CASE`", "`COUNT`", "`EXISTS`", "`NOT`", "`NULL`", "`TRUE`",
-        "`FALSE`", "`REDUCE`", "`SHORTESTPATH`", "`ALLSHORTESTPATHS`", "`NONE`", "`SINGLE`",
-        "a map", "a node pattern", "a string", "a variable", "an expression", "```",
+        "`\"`",
+        "`'`",
+        "`$`",
+        "`(`",
+        "`[`",
+        "`{`",
+        "`+`",
+        "`-`",
+        "`.`",
+        "`0o`",
+        "`0x`",
+        "`ALL`",
+        "`ANY`",
+        "`CASE`",
+        "`COUNT`",
+        "`EXISTS`",
+        "`NOT`",
+        "`NULL`",
+        "`TRUE`",
+        "`FALSE`",
+        "`REDUCE`",
+        "`SHORTESTPATH`",
+        "`ALLSHORTESTPATHS`",
+        "`NONE`",
+        "`SINGLE`",
+        "a map",
+        "a node pattern",
+        "a string",
+        "a variable",
+        "an expression",
+        "```",
     ];
     if names.iter().any(|n| n == "`0x`" || n == "a variable") {
         names.retain(|n| !EXPR_START.contains(&n.as_str()));
@@ -155,7 +197,10 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
             let (last, init) = names.split_last().expect("non-empty");
             format!("expected {} or {}", init.join(", "), last)
         }
-        _ => format!("unexpected input; expected one of {} …", names[..10].join(", ")),
+        _ => format!(
+            "unexpected input; expected one of {} …",
+            names[..10].join(", ")
+        ),
     };
     Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos, pos + 1))
 }

@@ -1,0 +1,684 @@
+//! Rewrite passes over the logical plan, each a named function:
+//! `push_filters` sinks each WHERE conjunct to just above the operator that binds its last
+//! variable; `use_indexes` turns a label scan filtered by `n.key = value` (or `IN list`)
+//! into an index seek; `use_count_store` answers `count(*)` over a bare label or
+//! relationship-type pattern from the store's counters; `distinct_endpoints` lets a
+//! variable-length expansion feeding only DISTINCT aggregates search breadth-first.
+
+use super::expr::{AggFn, CExpr, MapProjItem};
+use super::logical::{CountKind, PlanNode};
+use crate::ast::BinaryOp;
+use crate::store::{Direction, Graph};
+
+/// Runs every pass.
+pub fn optimize(plan: PlanNode, graph: &Graph) -> PlanNode {
+    let plan = push_filters(plan);
+    let plan = use_indexes(plan, graph);
+    let plan = use_count_store(plan);
+    distinct_endpoints(plan)
+}
+
+// ------------------------------------------------------------ helpers
+
+/// Applies `f` to every direct child plan (including subplans of Optional/Apply/Merge and
+/// both sides of a Union).
+fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNode) -> PlanNode {
+    use PlanNode as P;
+    let bx = |n: Box<PlanNode>, f: &mut dyn FnMut(PlanNode) -> PlanNode| Box::new(f(*n));
+    match node {
+        P::Argument => P::Argument,
+        P::NodeScan {
+            input,
+            slot,
+            labels,
+        } => P::NodeScan {
+            input: bx(input, f),
+            slot,
+            labels,
+        },
+        P::NodeByProperty {
+            input,
+            slot,
+            labels,
+            key,
+            value,
+            many,
+        } => P::NodeByProperty {
+            input: bx(input, f),
+            slot,
+            labels,
+            key,
+            value,
+            many,
+        },
+        P::CountStore { input, slot, kind } => P::CountStore {
+            input: bx(input, f),
+            slot,
+            kind,
+        },
+        P::Expand {
+            input,
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            to_bound,
+            rel_bound,
+            unique_from,
+        } => P::Expand {
+            input: bx(input, f),
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            to_bound,
+            rel_bound,
+            unique_from,
+        },
+        P::VarExpand {
+            input,
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            min,
+            max,
+            to_bound,
+            rel_props,
+            unique_from,
+            reversed,
+            rel_bound,
+            rel_needed,
+            distinct_ends,
+        } => P::VarExpand {
+            input: bx(input, f),
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            min,
+            max,
+            to_bound,
+            rel_props,
+            unique_from,
+            reversed,
+            rel_bound,
+            rel_needed,
+            distinct_ends,
+        },
+        P::ShortestPath {
+            input,
+            from,
+            to,
+            path,
+            rel,
+            dir,
+            types,
+            min,
+            max,
+            all,
+        } => P::ShortestPath {
+            input: bx(input, f),
+            from,
+            to,
+            path,
+            rel,
+            dir,
+            types,
+            min,
+            max,
+            all,
+        },
+        P::BuildPath {
+            input,
+            slot,
+            start,
+            segments,
+        } => P::BuildPath {
+            input: bx(input, f),
+            slot,
+            start,
+            segments,
+        },
+        P::Filter { input, predicate } => P::Filter {
+            input: bx(input, f),
+            predicate,
+        },
+        P::Optional {
+            input,
+            inner,
+            nullable,
+        } => P::Optional {
+            input: bx(input, f),
+            inner: bx(inner, f),
+            nullable,
+        },
+        P::Apply { input, inner } => P::Apply {
+            input: bx(input, f),
+            inner: bx(inner, f),
+        },
+        P::Project { input, items } => P::Project {
+            input: bx(input, f),
+            items,
+        },
+        P::Aggregate { input, keys, aggs } => P::Aggregate {
+            input: bx(input, f),
+            keys,
+            aggs,
+        },
+        P::Distinct { input, slots } => P::Distinct {
+            input: bx(input, f),
+            slots,
+        },
+        P::Sort { input, keys, limit } => P::Sort {
+            input: bx(input, f),
+            keys,
+            limit,
+        },
+        P::Skip { input, count } => P::Skip {
+            input: bx(input, f),
+            count,
+        },
+        P::Limit { input, count } => P::Limit {
+            input: bx(input, f),
+            count,
+        },
+        P::Unwind { input, expr, slot } => P::Unwind {
+            input: bx(input, f),
+            expr,
+            slot,
+        },
+        P::Create { input, parts } => P::Create {
+            input: bx(input, f),
+            parts,
+        },
+        P::Merge {
+            input,
+            matcher,
+            create,
+            on_create,
+            on_match,
+            bound,
+        } => P::Merge {
+            input: bx(input, f),
+            matcher: bx(matcher, f),
+            create,
+            on_create,
+            on_match,
+            bound,
+        },
+        P::Set { input, ops } => P::Set {
+            input: bx(input, f),
+            ops,
+        },
+        P::Delete {
+            input,
+            exprs,
+            detach,
+        } => P::Delete {
+            input: bx(input, f),
+            exprs,
+            detach,
+        },
+        P::Union {
+            left,
+            right,
+            all,
+            left_slots,
+            right_slots,
+            out_slots,
+        } => P::Union {
+            left: bx(left, f),
+            right: bx(right, f),
+            all,
+            left_slots,
+            right_slots,
+            out_slots,
+        },
+        P::Discard { input } => P::Discard {
+            input: bx(input, f),
+        },
+    }
+}
+
+/// The row slots an expression reads, or None when it runs a subquery (which may read
+/// any slot).
+fn slots_read(e: &CExpr) -> Option<Vec<usize>> {
+    fn walk(e: &CExpr, out: &mut Vec<usize>, locals: &mut Vec<usize>) -> bool {
+        match e {
+            CExpr::Slot(s) => {
+                if !locals.contains(s) {
+                    out.push(*s);
+                }
+                true
+            }
+            CExpr::Exists(_) | CExpr::Collect(..) => false,
+            CExpr::Const(_) | CExpr::Param(_) => true,
+            CExpr::Property(x, _)
+            | CExpr::Not(x)
+            | CExpr::Neg(x)
+            | CExpr::Pos(x)
+            | CExpr::IsNull(x, _)
+            | CExpr::HasLabels(x, _) => walk(x, out, locals),
+            CExpr::Index(a, b) | CExpr::Binary(_, a, b) => {
+                walk(a, out, locals) && walk(b, out, locals)
+            }
+            CExpr::Slice(a, b, c) => {
+                walk(a, out, locals)
+                    && b.as_ref().is_none_or(|b| walk(b, out, locals))
+                    && c.as_ref().is_none_or(|c| walk(c, out, locals))
+            }
+            CExpr::Comparison(first, rest) => {
+                walk(first, out, locals) && rest.iter().all(|(_, x)| walk(x, out, locals))
+            }
+            CExpr::List(items) | CExpr::Call(_, items) => {
+                items.iter().all(|x| walk(x, out, locals))
+            }
+            CExpr::Map(entries) => entries.iter().all(|(_, x)| walk(x, out, locals)),
+            CExpr::Case {
+                subject,
+                whens,
+                else_,
+            } => {
+                subject.as_ref().is_none_or(|s| walk(s, out, locals))
+                    && whens
+                        .iter()
+                        .all(|(w, t)| walk(w, out, locals) && walk(t, out, locals))
+                    && else_.as_ref().is_none_or(|x| walk(x, out, locals))
+            }
+            CExpr::ListComprehension {
+                slot,
+                list,
+                filter,
+                map,
+            } => {
+                locals.push(*slot);
+                walk(list, out, locals)
+                    && filter.as_ref().is_none_or(|x| walk(x, out, locals))
+                    && map.as_ref().is_none_or(|x| walk(x, out, locals))
+            }
+            CExpr::Quantified {
+                slot, list, filter, ..
+            } => {
+                locals.push(*slot);
+                walk(list, out, locals) && filter.as_ref().is_none_or(|x| walk(x, out, locals))
+            }
+            CExpr::Reduce {
+                acc,
+                init,
+                slot,
+                list,
+                expr,
+            } => {
+                locals.push(*acc);
+                locals.push(*slot);
+                walk(init, out, locals) && walk(list, out, locals) && walk(expr, out, locals)
+            }
+            CExpr::MapProjection(base, items) => {
+                walk(base, out, locals)
+                    && items.iter().all(|i| match i {
+                        MapProjItem::Entry(_, x) => walk(x, out, locals),
+                        _ => true,
+                    })
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut locals = Vec::new();
+    if walk(e, &mut out, &mut locals) {
+        Some(out)
+    } else {
+        None
+    }
+}
+
+fn split_and(e: CExpr, out: &mut Vec<CExpr>) {
+    match e {
+        CExpr::Binary(BinaryOp::And, l, r) => {
+            split_and(*l, out);
+            split_and(*r, out);
+        }
+        other => out.push(other),
+    }
+}
+
+// ------------------------------------------------------------ filter push-down
+
+pub fn push_filters(node: PlanNode) -> PlanNode {
+    let node = map_children(node, &mut push_filters);
+    match node {
+        PlanNode::Filter { input, predicate } => {
+            let mut conjuncts = Vec::new();
+            split_and(predicate, &mut conjuncts);
+            let mut plan = *input;
+            for c in conjuncts {
+                plan = sink(plan, c);
+            }
+            plan
+        }
+        other => other,
+    }
+}
+
+/// The slots an operator writes.
+fn produced(node: &PlanNode) -> Vec<usize> {
+    match node {
+        PlanNode::NodeScan { slot, .. } | PlanNode::NodeByProperty { slot, .. } => vec![*slot],
+        PlanNode::Expand { rel, to, .. } | PlanNode::VarExpand { rel, to, .. } => {
+            vec![*rel, *to]
+        }
+        PlanNode::BuildPath { slot, .. } | PlanNode::Unwind { slot, .. } => vec![*slot],
+        PlanNode::ShortestPath { path, rel, .. } => {
+            let mut v = vec![*path];
+            v.extend(rel.iter().copied());
+            v
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Places a filter as deep as the slots it reads allow.
+fn sink(node: PlanNode, c: CExpr) -> PlanNode {
+    let Some(reads) = slots_read(&c) else {
+        return filter(node, c);
+    };
+    let passable = matches!(
+        node,
+        PlanNode::NodeScan { .. }
+            | PlanNode::NodeByProperty { .. }
+            | PlanNode::Expand { .. }
+            | PlanNode::VarExpand { .. }
+            | PlanNode::BuildPath { .. }
+            | PlanNode::Filter { .. }
+    );
+    let made_here = produced(&node);
+    if !passable || reads.iter().any(|s| made_here.contains(s)) {
+        return filter(node, c);
+    }
+    // Every slot the conjunct reads is bound below this operator: go one level down.
+    let mut c = Some(c);
+    map_one_input(node, &mut |input| sink(input, c.take().expect("sunk once")))
+}
+
+fn filter(node: PlanNode, predicate: CExpr) -> PlanNode {
+    PlanNode::Filter {
+        input: Box::new(node),
+        predicate,
+    }
+}
+
+/// Rebuilds a single-input operator with `f` applied to its input only.
+fn map_one_input(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNode) -> PlanNode {
+    let mut done = false;
+    map_children(node, &mut |child| {
+        if done {
+            child
+        } else {
+            done = true;
+            f(child)
+        }
+    })
+}
+
+// ------------------------------------------------------------ index seeks
+
+pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
+    let node = map_children(node, &mut |c| use_indexes(c, graph));
+    if graph.indexes().is_empty() {
+        return node;
+    }
+    // Filter chains directly above a label scan.
+    let PlanNode::Filter { .. } = &node else {
+        return node;
+    };
+    let mut preds = Vec::new();
+    let mut cur = node;
+    while let PlanNode::Filter { input, predicate } = cur {
+        preds.push(predicate);
+        cur = *input;
+    }
+    let PlanNode::NodeScan {
+        input,
+        slot,
+        labels,
+    } = cur
+    else {
+        return rebuild_filters(cur, preds);
+    };
+    let mut chosen = None;
+    for (i, p) in preds.iter().enumerate() {
+        if let Some((key, value, many)) = seek_candidate(p, slot) {
+            let indexed =
+                labels
+                    .iter()
+                    .any(|l| match (graph.label_symbol(l), graph.key_symbol(&key)) {
+                        (Some(ls), Some(ks)) => graph.find_index(ls, ks).is_some(),
+                        _ => false,
+                    });
+            if indexed {
+                chosen = Some((i, key, value, many));
+                break;
+            }
+        }
+    }
+    let Some((i, key, value, many)) = chosen else {
+        return rebuild_filters(
+            PlanNode::NodeScan {
+                input,
+                slot,
+                labels,
+            },
+            preds,
+        );
+    };
+    preds.remove(i);
+    rebuild_filters(
+        PlanNode::NodeByProperty {
+            input,
+            slot,
+            labels,
+            key: key.into(),
+            value,
+            many,
+        },
+        preds,
+    )
+}
+
+fn rebuild_filters(mut node: PlanNode, preds: Vec<CExpr>) -> PlanNode {
+    for p in preds.into_iter().rev() {
+        node = filter(node, p);
+    }
+    node
+}
+
+/// `slot.key = value` (either side) or `slot.key IN list`, with `value` not reading `slot`.
+fn seek_candidate(p: &CExpr, slot: usize) -> Option<(String, CExpr, bool)> {
+    let prop_of = |e: &CExpr| match e {
+        CExpr::Property(base, k) if matches!(**base, CExpr::Slot(s) if s == slot) => {
+            Some(k.name.to_string())
+        }
+        _ => None,
+    };
+    let independent = |e: &CExpr| slots_read(e).is_some_and(|r| !r.contains(&slot));
+    match p {
+        CExpr::Comparison(first, rest) if rest.len() == 1 && rest[0].0 == BinaryOp::Eq => {
+            let other = &rest[0].1;
+            if let Some(k) = prop_of(first) {
+                if independent(other) {
+                    return Some((k, other.clone(), false));
+                }
+            }
+            if let Some(k) = prop_of(other) {
+                if independent(first) {
+                    return Some((k, (**first).clone(), false));
+                }
+            }
+            None
+        }
+        CExpr::Binary(BinaryOp::In, l, r) => {
+            let k = prop_of(l)?;
+            independent(r).then(|| (k, (**r).clone(), true))
+        }
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------ count store
+
+pub fn use_count_store(node: PlanNode) -> PlanNode {
+    let node = map_children(node, &mut use_count_store);
+    let PlanNode::Aggregate { input, keys, aggs } = node else {
+        return node;
+    };
+    let counted = |slot: Option<&CExpr>, allowed: &[usize]| match slot {
+        None => true,
+        Some(CExpr::Slot(s)) => allowed.contains(s),
+        _ => false,
+    };
+    let single = keys.is_empty()
+        && aggs.len() == 1
+        && matches!(aggs[0].func, AggFn::CountStar | AggFn::Count)
+        && !aggs[0].distinct;
+    if single {
+        let agg_slot = aggs[0].slot;
+        let arg = aggs[0].arg.as_ref();
+        match &*input {
+            PlanNode::NodeScan {
+                input: leaf,
+                slot,
+                labels,
+            } if matches!(**leaf, PlanNode::Argument)
+                && labels.len() <= 1
+                && counted(arg, &[*slot]) =>
+            {
+                let kind = match labels.first() {
+                    Some(l) => CountKind::Label(l.clone()),
+                    None => CountKind::AllNodes,
+                };
+                return PlanNode::CountStore {
+                    input: Box::new(PlanNode::Argument),
+                    slot: agg_slot,
+                    kind,
+                };
+            }
+            PlanNode::Expand {
+                input: scan,
+                rel,
+                dir,
+                types,
+                to_labels,
+                to_bound: false,
+                rel_bound: false,
+                unique_from,
+                ..
+            } if *dir != Direction::Both
+                && types.len() <= 1
+                && to_labels.is_empty()
+                && unique_from.is_empty()
+                && counted(arg, &[*rel])
+                && matches!(&**scan, PlanNode::NodeScan { input: leaf, labels, .. }
+                    if labels.is_empty() && matches!(**leaf, PlanNode::Argument)) =>
+            {
+                let kind = match types.first() {
+                    Some(t) => CountKind::RelType(t.clone()),
+                    None => CountKind::AllRels,
+                };
+                return PlanNode::CountStore {
+                    input: Box::new(PlanNode::Argument),
+                    slot: agg_slot,
+                    kind,
+                };
+            }
+            _ => {}
+        }
+    }
+    PlanNode::Aggregate { input, keys, aggs }
+}
+
+// ------------------------------------------------------------ distinct endpoints
+
+/// True when an aggregate's result does not depend on how many times each input row
+/// occurs (DISTINCT aggregates, min, max).
+fn multiplicity_free(aggs: &[super::expr::AggCall]) -> bool {
+    aggs.iter()
+        .all(|a| a.distinct || matches!(a.func, AggFn::Min | AggFn::Max))
+}
+
+pub fn distinct_endpoints(node: PlanNode) -> PlanNode {
+    let node = map_children(node, &mut distinct_endpoints);
+    match node {
+        PlanNode::Aggregate { input, keys, aggs } if multiplicity_free(&aggs) => {
+            let input = Box::new(mark_var_expand(*input));
+            PlanNode::Aggregate { input, keys, aggs }
+        }
+        PlanNode::Distinct { input, slots } => {
+            let input = Box::new(mark_var_expand(*input));
+            PlanNode::Distinct { input, slots }
+        }
+        other => other,
+    }
+}
+
+/// Through row-wise filters, marks a variable-length expansion whose relationships are not
+/// needed as one that may return each endpoint once.
+fn mark_var_expand(node: PlanNode) -> PlanNode {
+    match node {
+        PlanNode::Filter { input, predicate } => PlanNode::Filter {
+            input: Box::new(mark_var_expand(*input)),
+            predicate,
+        },
+        PlanNode::VarExpand {
+            input,
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            min,
+            max,
+            to_bound,
+            rel_props,
+            unique_from,
+            reversed,
+            rel_bound,
+            rel_needed,
+            distinct_ends: _,
+        } => {
+            let eligible = !rel_needed
+                && !rel_bound
+                && !to_bound
+                && unique_from.is_empty()
+                && dir != Direction::Both
+                && min <= 1;
+            PlanNode::VarExpand {
+                input,
+                from,
+                rel,
+                to,
+                dir,
+                types,
+                to_labels,
+                min,
+                max,
+                to_bound,
+                rel_props,
+                unique_from,
+                reversed,
+                rel_bound,
+                rel_needed,
+                distinct_ends: eligible,
+            }
+        }
+        other => other,
+    }
+}

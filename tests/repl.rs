@@ -207,11 +207,13 @@ fn ctrl_c_cancels_a_running_query_and_keeps_the_session() {
     let mut shell = Shell::start(home.path(), &["--empty"]);
     shell.run("CREATE (:Kept {v: 1});");
     shell.send("UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(*);\r");
-    // Let the query start, then interrupt it.
-    std::thread::sleep(Duration::from_millis(700));
+    // Once the line is accepted the terminal is back in cooked mode, where Ctrl-C is
+    // SIGINT; let the query get going, then interrupt it.
+    shell.expect(LINE_DONE);
+    std::thread::sleep(Duration::from_millis(300));
     let started = Instant::now();
     shell.control(ControlCode::EndOfText);
-    let out = shell.output();
+    let out = shell.expect(PROMPT);
     assert!(out.contains("TransientError"), "{out}");
     assert!(out.contains("cancelled"), "{out}");
     assert!(started.elapsed() < Duration::from_secs(10));

@@ -78,7 +78,6 @@ impl Val {
                         Val::Int(_) => 2,
                         Val::Float(_) => 3,
                         Val::Str(_) => 4,
-                        Val::Null => continue,
                         _ => return false,
                     };
                     match kind {

@@ -109,6 +109,9 @@ impl Acc {
                     }
                 };
                 self.floats.push(f);
+                if self.func == AggFn::PercentileDisc {
+                    self.values.push(v);
+                }
                 if let Some(p) = extra {
                     let p = match p {
                         Val::Int(i) => i as f64,
@@ -162,13 +165,15 @@ impl Acc {
                 v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
                 let p = self.percentile.unwrap_or(0.5);
                 if self.func == AggFn::PercentileDisc {
+                    // The element itself, keeping its type (an integer stays an integer).
+                    let mut vals = self.values;
+                    vals.sort_by(order);
                     let idx = if p == 0.0 {
                         0
                     } else {
-                        ((p * v.len() as f64).ceil() as usize).saturating_sub(1)
+                        ((p * vals.len() as f64).ceil() as usize).saturating_sub(1)
                     };
-                    let x = v[idx.min(v.len() - 1)];
-                    Val::Float(x)
+                    vals.swap_remove(idx.min(vals.len() - 1))
                 } else {
                     let pos = p * (v.len() - 1) as f64;
                     let lo = pos.floor() as usize;

@@ -51,13 +51,15 @@ struct AggSink<'a> {
 
 pub struct Binder<'a> {
     graph: &'a Graph,
-    #[allow(dead_code)]
     params: &'a Params,
     source: &'a str,
     next_slot: usize,
     /// While planning ORDER BY after aggregation: expressions (by source text) that are
     /// already computed in a slot.
     text_slots: Vec<(String, usize)>,
+    /// Grouping-key expressions that are neither variables nor property reads: using them
+    /// next to an aggregate is ambiguous.
+    ambiguous_texts: Vec<String>,
     /// The pattern part being planned has a path variable (its relationships are needed).
     in_named_path: bool,
 }
@@ -85,6 +87,7 @@ impl<'a> Binder<'a> {
             source,
             next_slot: 0,
             text_slots: Vec::new(),
+            ambiguous_texts: Vec::new(),
             in_named_path: false,
         }
     }
@@ -836,13 +839,27 @@ impl<'a> Binder<'a> {
         let any_agg = item_has_agg.iter().any(|b| *b);
         let mut key_slot_of = vec![usize::MAX; items.len()];
         let mut key_texts = Vec::new();
+        let mut ambiguous = Vec::new();
         if any_agg {
             for (i, (_, e, _, _)) in items.iter().enumerate() {
                 if !item_has_agg[i] {
                     let s = self.slot();
                     key_slot_of[i] = s;
+                    // Only variables and property reads may be reused next to an
+                    // aggregate (openCypher's AmbiguousAggregationExpression rule).
                     if let Some(e) = e {
-                        key_texts.push((self.text(e.span).to_string(), s));
+                        let simple = match &e.unparen().kind {
+                            ExprKind::Variable(_) => true,
+                            ExprKind::Property(b, _) => {
+                                matches!(b.unparen().kind, ExprKind::Variable(_))
+                            }
+                            _ => false,
+                        };
+                        if simple {
+                            key_texts.push((self.text(e.span).to_string(), s));
+                        } else {
+                            ambiguous.push(self.text(e.span).to_string());
+                        }
                     }
                 }
             }
@@ -863,9 +880,11 @@ impl<'a> Binder<'a> {
                     let before = aggs.len();
                     if item_has_agg[i] {
                         self.text_slots = key_texts.clone();
+                        self.ambiguous_texts = ambiguous.clone();
                     }
                     let c = self.expr(e, scope, Some(AggSink { aggs: &mut aggs }));
                     self.text_slots.clear();
+                    self.ambiguous_texts.clear();
                     let c = c?;
                     let kind = match &e.unparen().kind {
                         ExprKind::Variable(v) => scope.get(v).map_or(Kind::Any, |(_, k)| k),
@@ -1000,11 +1019,16 @@ impl<'a> Binder<'a> {
                                 .iter()
                                 .enumerate()
                                 .filter_map(|(i, (_, e, _, _))| {
-                                    e.map(|e| (self.text(e.span).to_string(), out_slots[i]))
+                                    let e = (*e)?;
+                                    let t = self.text(e.span).to_string();
+                                    (item_has_agg[i] || !ambiguous.contains(&t))
+                                        .then_some((t, out_slots[i]))
                                 })
                                 .collect();
+                            self.ambiguous_texts = ambiguous.clone();
                             let r = self.expr(&s.expr, &sort_scope, None);
                             self.text_slots.clear();
+                            self.ambiguous_texts.clear();
                             r?
                         } else if body.distinct {
                             if contains_aggregate(&s.expr) {
@@ -1502,6 +1526,13 @@ impl<'a> Binder<'a> {
             if let Some((_, s)) = self.text_slots.iter().find(|(x, _)| x == t) {
                 return Ok(CExpr::Slot(*s));
             }
+            if self.ambiguous_texts.iter().any(|x| x == t) {
+                return Err(err(
+                    "AmbiguousAggregationExpression",
+                    "only variables and property reads that are grouping keys may be used next to an aggregate",
+                    e.span,
+                ));
+            }
         }
         Ok(match &e.kind {
             ExprKind::Literal(l) => CExpr::Const(match l {
@@ -1511,7 +1542,17 @@ impl<'a> Binder<'a> {
                 Literal::Float(f) => Val::Float(*f),
                 Literal::String(s) => Val::str(s),
             }),
-            ExprKind::Parameter(p) => CExpr::Param(Arc::from(p.as_str())),
+            ExprKind::Parameter(p) => {
+                if !self.params.contains_key(p) {
+                    return Err(Error::new(
+                        crate::ErrorKind::ParameterMissing,
+                        Some("MissingParameter"),
+                        format!("expected a parameter named `{p}`"),
+                    )
+                    .with_span(e.span));
+                }
+                CExpr::Param(Arc::from(p.as_str()))
+            }
             ExprKind::Variable(v) => match scope.get(v) {
                 Some((s, _)) => CExpr::Slot(s),
                 None => {

@@ -518,6 +518,13 @@ impl Lowerer {
                                     .collect()
                             }
                             Rule::rel_range => rp.length = Some(self.range(d)?),
+                            Rule::bad_range => {
+                                return Err(Error::syntax(
+                                    "InvalidRelationshipPattern",
+                                    "invalid variable length: write `*`, `*n`, `*min..max`, `*..max` or `*min..` with non-negative bounds",
+                                )
+                                .with_span(span(&d)))
+                            }
                             Rule::properties => rp.props = Some(Box::new(self.properties(d)?)),
                             _ => return Err(unexpected(&d)),
                         }

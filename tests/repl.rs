@@ -25,6 +25,7 @@ struct Shell {
 fn command(home: &Path, args: &[&str], color: bool) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kg"));
     cmd.args(args)
+        .current_dir(home)
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("TERM", "xterm-256color")
@@ -177,6 +178,21 @@ fn tab_completes_labels_types_and_property_keys() {
     assert!(out.contains("p.born"), "{out}");
     assert!(out.contains("1952"), "{out}");
     assert!(out.contains("'Wednesday'"), "{out}");
+    // File names after :source, :open and :save.
+    std::fs::write(
+        home.path().join("script_one.cypher"),
+        "RETURN 'from the file' AS f;\n",
+    )
+    .expect("write a script");
+    shell.send(":source scr\t");
+    shell.expect(":source script_one.cypher");
+    shell.send("\r");
+    let out = shell.output();
+    assert!(out.contains("'from the file'"), "{out}");
+    assert!(
+        out.contains("ran 1 statement from script_one.cypher"),
+        "{out}"
+    );
     // Commands complete too.
     shell.send(":sche\t");
     shell.expect(":schema");

@@ -705,7 +705,7 @@ mod tests {
         assert!(replacements("RETURN toUp").contains(&"toUpper(".to_string()));
         assert_eq!(
             replacements("MATCH (a)-[r]->(b) RETURN a, b, r ORDER BY o"),
-            vec!["on", "optional", "or", "order"]
+            vec!["offset", "on", "optional", "or", "order"]
         );
     }
 

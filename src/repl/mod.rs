@@ -217,7 +217,7 @@ impl Session {
 
     /// Runs one statement and prints its result or error; false when it failed.
     fn statement(&mut self, text: &str, out: &mut dyn Write) -> bool {
-        let explain = first_word(text).eq_ignore_ascii_case("EXPLAIN");
+        let explain = is_plan_statement(text);
         let result = {
             let params = self.shared.params.borrow();
             let mut db = self.shared.db.borrow_mut();
@@ -426,7 +426,7 @@ impl Session {
                 self.problem(out, &format!("{}: stopped by Ctrl-C", path.display()));
                 return;
             }
-            let explain = first_word(stmt.text).eq_ignore_ascii_case("EXPLAIN");
+            let explain = is_plan_statement(stmt.text);
             let result = {
                 let params = self.shared.params.borrow();
                 let mut db = self.shared.db.borrow_mut();
@@ -540,6 +540,12 @@ impl Session {
             }
         }
     }
+}
+
+/// True for `EXPLAIN …` and `PROFILE …`, whose plan prints as plain lines.
+fn is_plan_statement(text: &str) -> bool {
+    let word = first_word(text);
+    word.eq_ignore_ascii_case("EXPLAIN") || word.eq_ignore_ascii_case("PROFILE")
 }
 
 fn first_word(text: &str) -> &str {

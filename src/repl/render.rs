@@ -119,7 +119,7 @@ pub fn render(result: &QueryResult, opts: &RenderOptions, explain: bool) -> Stri
         Format::Table => {}
     }
     let mut out = String::new();
-    if explain && !result.rows.is_empty() {
+    if explain && !result.rows.is_empty() && result.columns.len() == 1 {
         for row in &result.rows {
             match row.first() {
                 Some(crate::Value::String(s)) => out.push_str(s),

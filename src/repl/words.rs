@@ -20,21 +20,26 @@ pub const KEYWORDS: &[&str] = &[
     "DESCENDING",
     "DETACH",
     "DISTINCT",
+    "DROP",
     "ELSE",
     "END",
     "ENDS",
     "EXISTS",
     "EXPLAIN",
     "FALSE",
+    "FOR",
     "FOREACH",
+    "IF",
     "IN",
     "INDEX",
+    "INDEXES",
     "IS",
     "LIMIT",
     "MATCH",
     "MERGE",
     "NOT",
     "NULL",
+    "OFFSET",
     "ON",
     "OPTIONAL",
     "OR",
@@ -44,9 +49,11 @@ pub const KEYWORDS: &[&str] = &[
     "RETURN",
     "ROLLBACK",
     "SET",
+    "SHOW",
     "SKIP",
     "STARTS",
     "THEN",
+    "TRANSACTION",
     "TRUE",
     "UNION",
     "UNWIND",
@@ -150,7 +157,7 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// True when `word` is a keyword, in any case.
 pub fn is_keyword(word: &str) -> bool {
-    word.len() <= 10 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+    word.len() <= 11 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 /// True when `word` names a built-in function, in any case.

@@ -1,0 +1,2 @@
+MATCH (n)
+RETURN n.name, 'abc

@@ -1,0 +1,3 @@
+MATCH (a:Person)
+WHERE b.name = 'Liu He'
+RETURN a

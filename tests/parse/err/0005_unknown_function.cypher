@@ -1,0 +1,1 @@
+RETURN toUpperCase('x')

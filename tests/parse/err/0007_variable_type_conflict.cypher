@@ -1,0 +1,1 @@
+MATCH (a)-[a]->(b) RETURN a

@@ -1,0 +1,3 @@
+MATCH (n)
+WHERE count(n) > 1
+RETURN n

@@ -1,0 +1,1 @@
+MATCH (p {name: '刘鹤 Liu Hé'}) RETURN p.

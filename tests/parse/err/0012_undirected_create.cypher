@@ -1,0 +1,1 @@
+MATCH (a) CREATE (a)-[:R]-(b)

@@ -1,0 +1,245 @@
+//! Input sources: one `--nodes` or `--relationships` argument, `[PREFIX=]FILE[,FILE…]`,
+//! is a prefix (labels or a relationship type) and a list of files read as one stream
+//! whose first line is the header (so the first file may be a header-only file). `Rows`
+//! reads that stream record by record, and finds the line number of a record only when a
+//! message needs it.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// One `--nodes` / `--relationships` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Labels (`Person:Actor=`) or a relationship type (`KNOWS=`) given before `=`.
+    pub prefix: Vec<String>,
+    /// The files, read as one stream; the first record of the first is the header.
+    pub files: Vec<PathBuf>,
+}
+
+/// Parses `[PREFIX=]FILE[,FILE…]`. An argument that names an existing file as a whole is
+/// taken as that file even if it holds `=` or `,`. Prefix items are separated by `:`.
+pub fn parse_source(arg: &str) -> Result<Source> {
+    let whole = Path::new(arg);
+    if whole.is_file() {
+        return Ok(Source {
+            prefix: Vec::new(),
+            files: vec![whole.to_path_buf()],
+        });
+    }
+    let (prefix, list) = match arg.split_once('=') {
+        Some((prefix, list)) => (prefix, list),
+        None => ("", arg),
+    };
+    let prefix: Vec<String> = prefix
+        .split(':')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let files: Vec<PathBuf> = if Path::new(list).is_file() {
+        vec![PathBuf::from(list)]
+    } else {
+        list.split(',').map(PathBuf::from).collect()
+    };
+    if files.iter().any(|f| f.as_os_str().is_empty()) {
+        return Err(Error::import(format!(
+            "'{arg}': expected [PREFIX=]FILE[,FILE...] with no empty file name"
+        )));
+    }
+    Ok(Source { prefix, files })
+}
+
+/// How records are split: the CSV dialect of the import.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub delimiter: u8,
+    pub quote: u8,
+}
+
+/// Finds the line of a byte offset in a file by reading it forward; offsets must come in
+/// increasing order (they do: records are reported in file order).
+struct LineFinder {
+    input: Option<BufReader<File>>,
+    offset: u64,
+    line: u64,
+}
+
+impl LineFinder {
+    fn new() -> LineFinder {
+        LineFinder {
+            input: None,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line on which the record read from `offset` starts: the line of the first byte
+    /// at or after `offset` that is not a line ending (csv skips blank lines).
+    fn record_line(&mut self, path: &Path, offset: u64) -> u64 {
+        if self.input.is_none() || offset < self.offset {
+            match File::open(path) {
+                Ok(f) => self.input = Some(BufReader::with_capacity(1 << 16, f)),
+                Err(_) => return 0,
+            }
+            self.offset = 0;
+            self.line = 1;
+        }
+        let input = self.input.as_mut().expect("opened above");
+        let mut at_record = false;
+        while !at_record {
+            let Ok(chunk) = input.fill_buf() else {
+                break;
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let mut used = 0;
+            for &b in chunk {
+                if self.offset + used as u64 >= offset && b != b'\n' && b != b'\r' {
+                    at_record = true;
+                    break;
+                }
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                used += 1;
+            }
+            input.consume(used);
+            self.offset += used as u64;
+        }
+        self.line
+    }
+}
+
+/// The records of a source, file after file.
+pub struct Rows {
+    dialect: Dialect,
+    files: Vec<PathBuf>,
+    index: usize,
+    reader: Option<csv::Reader<File>>,
+    lines: LineFinder,
+    /// Bytes of the files before the current one.
+    bytes_before: u64,
+}
+
+impl Rows {
+    pub fn new(files: &[PathBuf], dialect: Dialect) -> Rows {
+        Rows {
+            dialect,
+            files: files.to_vec(),
+            index: 0,
+            reader: None,
+            lines: LineFinder::new(),
+            bytes_before: 0,
+        }
+    }
+
+    fn open(&mut self) -> Result<()> {
+        let path = &self.files[self.index];
+        let file = File::open(path)
+            .map_err(|e| Error::import(format!("cannot open {}: {}", path.display(), e)))?;
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.dialect.delimiter)
+            .quote(self.dialect.quote)
+            .double_quote(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(file);
+        self.reader = Some(reader);
+        self.lines = LineFinder::new();
+        Ok(())
+    }
+
+    /// Reads the next record into `record`; false at the end of the last file.
+    pub fn next(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+        loop {
+            if self.index >= self.files.len() {
+                return Ok(false);
+            }
+            if self.reader.is_none() {
+                self.open()?;
+            }
+            let reader = self.reader.as_mut().expect("opened above");
+            match reader.read_byte_record(record) {
+                Ok(true) => return Ok(true),
+                Ok(false) => {
+                    self.bytes_before += reader.position().byte();
+                    self.reader = None;
+                    self.index += 1;
+                }
+                Err(e) => {
+                    let path = &self.files[self.index];
+                    return Err(Error::import(format!(
+                        "{}: cannot read: {}",
+                        path.display(),
+                        e
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The file the last record came from.
+    pub fn file(&self) -> &Path {
+        &self.files[self.index.min(self.files.len() - 1)]
+    }
+
+    /// The line on which `record` (the last one read) starts in its file.
+    pub fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
+        let offset = record.position().map_or(0, |p| p.byte());
+        let path = self.files[self.index.min(self.files.len() - 1)].clone();
+        self.lines.record_line(&path, offset)
+    }
+
+    /// Bytes consumed so far over all files of this source.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_before + self.reader.as_ref().map_or(0, |r| r.position().byte())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn prefixes_and_lists() {
+        let s = parse_source("Person:Actor=a.csv").unwrap();
+        assert_eq!(s.prefix, ["Person", "Actor"]);
+        assert_eq!(s.files, [PathBuf::from("a.csv")]);
+        let s = parse_source("h.csv,a.csv,b.csv").unwrap();
+        assert!(s.prefix.is_empty());
+        assert_eq!(s.files.len(), 3);
+        let s = parse_source("KNOWS=h.csv,a.csv").unwrap();
+        assert_eq!(s.prefix, ["KNOWS"]);
+        assert_eq!(s.files.len(), 2);
+        assert!(parse_source("X=a.csv,,b.csv").is_err());
+        assert!(parse_source("X=").is_err());
+    }
+
+    #[test]
+    fn record_lines_skip_blank_lines_and_embedded_newlines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut f = File::create(&path).unwrap();
+        f.write_all(b"a,b\n1,2\n\n\n3,\"x\ny\"\r\n4,5\r\n\r\n6,7\n")
+            .unwrap();
+        drop(f);
+        let mut rows = Rows::new(
+            std::slice::from_ref(&path),
+            Dialect {
+                delimiter: b',',
+                quote: b'"',
+            },
+        );
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while rows.next(&mut record).unwrap() {
+            lines.push(rows.line_of(&record));
+        }
+        assert_eq!(lines, [1, 2, 5, 7, 9]);
+    }
+}

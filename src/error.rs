@@ -87,9 +87,13 @@ impl Phase {
     }
 }
 
-/// The error type of every fallible kg operation.
+/// The error type of every fallible kg operation. Boxed, so that `Result<Val>` stays as
+/// small as the value it carries on the hot path of expression evaluation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct Inner {
     kind: ErrorKind,
     code: Option<&'static str>,
     span: Option<Span>,
@@ -105,13 +109,13 @@ impl Error {
             ErrorKind::SyntaxError | ErrorKind::ParameterMissing => Phase::Compile,
             _ => Phase::Runtime,
         };
-        Error {
+        Error(Box::new(Inner {
             kind,
             code,
             span: None,
             message: message.into(),
             phase,
-        }
+        }))
     }
     /// A compile-time `SyntaxError` with a TCK detail code, e.g. `UndefinedVariable`.
     pub fn syntax(code: &'static str, message: impl Into<String>) -> Error {
@@ -150,22 +154,22 @@ impl Error {
     }
 
     pub fn with_span(mut self, span: Span) -> Error {
-        if self.span.is_none() {
-            self.span = Some(span);
+        if self.0.span.is_none() {
+            self.0.span = Some(span);
         }
         self
     }
     /// The same error with its span moved `offset` bytes later (for a statement inside a
     /// script).
     pub fn shifted(mut self, offset: usize) -> Error {
-        if let Some(s) = self.span.as_mut() {
+        if let Some(s) = self.0.span.as_mut() {
             s.start += offset;
             s.end += offset;
         }
         self
     }
     pub fn with_phase(mut self, phase: Phase) -> Error {
-        self.phase = phase;
+        self.0.phase = phase;
         self
     }
     pub fn at_compile(self) -> Error {
@@ -173,24 +177,24 @@ impl Error {
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     pub fn code(&self) -> Option<&'static str> {
-        self.code
+        self.0.code
     }
     pub fn span(&self) -> Option<Span> {
-        self.span
+        self.0.span
     }
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     pub fn phase(&self) -> Phase {
-        self.phase
+        self.0.phase
     }
 
     /// 1-based line and column (in characters) of the span's start in `source`.
     pub fn line_column(&self, source: &str) -> Option<(usize, usize)> {
-        let span = self.span?;
+        let span = self.0.span?;
         Some(line_column(source, span.start))
     }
 
@@ -204,14 +208,14 @@ impl Error {
     ///   |                 ^
     /// ```
     pub fn render(&self, source: &str) -> String {
-        let mut out = format!("error[{}", self.kind.name());
-        if let Some(code) = self.code {
+        let mut out = format!("error[{}", self.0.kind.name());
+        if let Some(code) = self.0.code {
             out.push('.');
             out.push_str(code);
         }
         out.push_str("]: ");
-        out.push_str(&self.message);
-        let Some(span) = self.span else {
+        out.push_str(&self.0.message);
+        let Some(span) = self.0.span else {
             return out;
         };
         let start = floor_char_boundary(source, span.start.min(source.len()));
@@ -265,11 +269,11 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind.name())?;
-        if let Some(code) = self.code {
+        write!(f, "{}", self.0.kind.name())?;
+        if let Some(code) = self.0.code {
             write!(f, " ({code})")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.0.message)
     }
 }
 

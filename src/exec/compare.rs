@@ -58,6 +58,7 @@ pub fn equals(a: &Val, b: &Val) -> Option<bool> {
         (Node(x), Node(y)) => Some(x == y),
         (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x == y),
+        (Temporal(x), Temporal(y)) => Some(crate::temporal::equals(x, y)),
         _ => Some(false),
     }
 }
@@ -110,6 +111,7 @@ pub fn compare(a: &Val, b: &Val) -> Option<Ordering> {
             }
             Some(x.len().cmp(&y.len()))
         }
+        (Temporal(x), Temporal(y)) => crate::temporal::compare(x, y),
         _ => None,
     }
 }
@@ -122,14 +124,16 @@ fn type_rank(v: &Val) -> u8 {
         Val::Rel(_) => 2,
         Val::List(_) => 3,
         Val::Path(_) => 4,
-        Val::Str(_) => 5,
-        Val::Bool(_) => 6,
-        Val::Int(_) | Val::Float(_) => 7,
-        Val::Null => 8,
+        Val::Temporal(_) => 5,
+        Val::Str(_) => 6,
+        Val::Bool(_) => 7,
+        Val::Int(_) | Val::Float(_) => 8,
+        Val::Null => 9,
     }
 }
 
 /// The total order of ORDER BY (ascending): maps, nodes, relationships, lists, paths,
+/// temporals (datetimes, local datetimes, dates, times, local times, durations),
 /// strings, booleans, numbers (NaN last among them), then null.
 pub fn order(a: &Val, b: &Val) -> Ordering {
     use Val::*;
@@ -179,6 +183,7 @@ pub fn order(a: &Val, b: &Val) -> Ordering {
         (Node(x), Node(y)) => x.cmp(y),
         (Rel(x), Rel(y)) => x.cmp(y),
         (Path(x), Path(y)) => x.nodes.cmp(&y.nodes).then_with(|| x.rels.cmp(&y.rels)),
+        (Temporal(x), Temporal(y)) => crate::temporal::order(x, y),
         _ => Ordering::Equal,
     }
 }
@@ -263,6 +268,10 @@ pub fn hash_equiv<H: Hasher>(v: &Val, h: &mut H) {
         Val::Path(p) => {
             10u8.hash(h);
             p.hash(h)
+        }
+        Val::Temporal(t) => {
+            11u8.hash(h);
+            t.hash(h)
         }
     }
 }

@@ -127,6 +127,7 @@ pub fn to_val(v: &Value) -> Val {
             nodes: p.nodes.iter().map(|n| NodeId(n.id)).collect(),
             rels: p.relationships.iter().map(|r| RelId(r.id)).collect(),
         })),
+        Value::Temporal(t) => Val::Temporal(Arc::new(t.clone())),
     }
 }
 
@@ -183,6 +184,7 @@ pub fn to_value(g: &Graph, v: &Val) -> Value {
             nodes: p.nodes.iter().map(|n| node_value(g, *n)).collect(),
             relationships: p.rels.iter().map(|r| rel_value(g, *r)).collect(),
         }),
+        Val::Temporal(t) => Value::Temporal((**t).clone()),
     }
 }
 

@@ -42,6 +42,8 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             cursor: 0,
             below: 0,
             syms: None,
+            batch: Vec::new(),
+            pos: 0,
         }),
         P::NodeByProperty { input, .. } => Box::new(IndexSeekOp {
             input: build(input, arg),
@@ -280,11 +282,30 @@ struct NodeScanOp<'p> {
     cursor: u64,
     below: u64,
     syms: Option<Option<Vec<Symbol>>>,
+    /// Ids fetched ahead from the store, served one per call.
+    batch: Vec<NodeId>,
+    pos: usize,
 }
+
+/// How many node ids a scan fetches from the store at a time.
+const SCAN_BATCH: usize = 1024;
 
 impl Operator for NodeScanOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
         loop {
+            if let Some(row) = &self.row {
+                if self.pos < self.batch.len() {
+                    let n = self.batch[self.pos];
+                    self.pos += 1;
+                    // The store may have changed since the batch was read.
+                    if !rt.graph.contains_node(n) {
+                        continue;
+                    }
+                    let mut out = row.clone();
+                    out[self.slot] = Val::Node(n);
+                    return Ok(Some(out));
+                }
+            }
             rt.tick()?;
             if self.row.is_none() {
                 match self.input.next(rt)? {
@@ -300,30 +321,43 @@ impl Operator for NodeScanOp<'_> {
                 self.syms = Some(resolve_labels(rt.graph, self.labels));
             }
             let g = &*rt.graph;
-            let found = match self.syms.as_ref().expect("resolved") {
-                None => None,
-                Some(syms) if syms.is_empty() => g.next_node_from(self.cursor, self.below),
+            self.batch.clear();
+            self.pos = 0;
+            match self.syms.as_ref().expect("resolved") {
+                None => {}
+                Some(syms) if syms.is_empty() => {
+                    g.nodes_batch(self.cursor, self.below, SCAN_BATCH, &mut self.batch);
+                }
                 Some(syms) => {
-                    let mut found = None;
-                    let mut from = self.cursor;
-                    while let Some(n) = g.next_labeled_node_from(syms[0], from, self.below) {
-                        if has_labels(g, n, &syms[1..]) {
-                            found = Some(n);
-                            break;
-                        }
-                        from = n.0 + 1;
+                    g.labeled_nodes_batch(
+                        syms[0],
+                        self.cursor,
+                        self.below,
+                        SCAN_BATCH,
+                        &mut self.batch,
+                    );
+                    if let Some(last) = self.batch.last() {
+                        self.cursor = last.0 + 1;
                     }
-                    found
+                    self.batch.retain(|n| has_labels(g, *n, &syms[1..]));
+                    if self.batch.is_empty()
+                        && self.cursor < self.below
+                        && g.next_labeled_node_from(syms[0], self.cursor, self.below)
+                            .is_some()
+                    {
+                        continue;
+                    }
                 }
-            };
-            match found {
-                Some(n) => {
-                    self.cursor = n.0 + 1;
-                    let mut out = self.row.as_ref().expect("row").clone();
-                    out[self.slot] = Val::Node(n);
-                    return Ok(Some(out));
+            }
+            if let (Some(last), Some(syms)) =
+                (self.batch.last(), self.syms.as_ref().expect("resolved"))
+            {
+                if syms.is_empty() {
+                    self.cursor = last.0 + 1;
                 }
-                None => self.row = None,
+            }
+            if self.batch.is_empty() {
+                self.row = None;
             }
         }
     }
@@ -1064,16 +1098,17 @@ impl Operator for AggregateOp<'_> {
         if self.out.is_none() {
             let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
             let mut groups: Vec<(Vec<Val>, Vec<Acc>)> = Vec::new();
+            let mut k = EquivKey(Vec::with_capacity(self.keys.len()));
             while let Some(row) = self.input.next(rt)? {
                 rt.tick()?;
-                let mut key = Vec::with_capacity(self.keys.len());
+                k.0.clear();
                 for (_, e) in self.keys {
-                    key.push(eval(e, &row, rt)?);
+                    k.0.push(eval(e, &row, rt)?);
                 }
-                let k = EquivKey(key);
                 let gi = match index.get(&k) {
                     Some(i) => *i,
                     None => {
+                        let k = k.clone();
                         let accs = self
                             .aggs
                             .iter()
@@ -1173,16 +1208,6 @@ impl Operator for SortOp<'_> {
                 Some(l) => Some(count_value(l, &self.arg, rt, "LIMIT")?),
                 None => None,
             };
-            let mut rows: Vec<(Vec<Val>, Row)> = Vec::new();
-            while let Some(row) = self.input.next(rt)? {
-                rt.tick()?;
-                let mut k = Vec::with_capacity(self.keys.len());
-                for (e, _) in self.keys {
-                    k.push(eval(e, &row, rt)?);
-                }
-                rows.push((k, row));
-                rt.check_rows(rows.len())?;
-            }
             let keys = self.keys;
             let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
@@ -1194,6 +1219,23 @@ impl Operator for SortOp<'_> {
                 }
                 std::cmp::Ordering::Equal
             };
+            let mut rows: Vec<(Vec<Val>, Row)> = Vec::new();
+            while let Some(row) = self.input.next(rt)? {
+                rt.tick()?;
+                let mut k = Vec::with_capacity(self.keys.len());
+                for (e, _) in self.keys {
+                    k.push(eval(e, &row, rt)?);
+                }
+                rows.push((k, row));
+                // Top-k: keep the buffer within twice the limit.
+                if let Some(lim) = limit {
+                    if lim > 0 && rows.len() >= 2 * lim.max(512) {
+                        rows.select_nth_unstable_by(lim - 1, cmp);
+                        rows.truncate(lim);
+                    }
+                }
+                rt.check_rows(rows.len())?;
+            }
             match limit {
                 Some(k) if k < rows.len() => {
                     if k > 0 {

@@ -9,23 +9,30 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::collections::BTreeSet;
 
 /// Properties of a node or relationship, sorted by key symbol.
 pub type Props = Vec<(Symbol, Val)>;
 
+/// Properties as stored: a few inline in the record (no allocation per entity, and a scan
+/// in id order reads them sequentially), spilling to the heap beyond that.
+type NodeProps = SmallVec<[(Symbol, Val); 4]>;
+type RelProps = SmallVec<[(Symbol, Val); 1]>;
+type Labels = SmallVec<[Symbol; 2]>;
+
 #[derive(Debug, Clone)]
 pub(crate) struct NodeRecord {
     id: NodeId,
-    labels: Vec<Symbol>,
-    props: Props,
+    labels: Labels,
+    props: NodeProps,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct RelRecord {
     id: RelId,
     rel_type: Symbol,
-    props: Props,
+    props: RelProps,
 }
 
 /// Which relationships of a node to follow.
@@ -97,7 +104,11 @@ pub struct Graph {
     version: u64,
 }
 
-fn set_prop(props: &mut Props, key: Symbol, value: Val) -> Option<Val> {
+fn set_prop<A: smallvec::Array<Item = (Symbol, Val)>>(
+    props: &mut SmallVec<A>,
+    key: Symbol,
+    value: Val,
+) -> Option<Val> {
     match props.binary_search_by_key(&key, |(k, _)| *k) {
         Ok(i) => {
             if value.is_null() {
@@ -115,7 +126,7 @@ fn set_prop(props: &mut Props, key: Symbol, value: Val) -> Option<Val> {
     }
 }
 
-fn get_prop(props: &Props, key: Symbol) -> Option<&Val> {
+fn get_prop(props: &[(Symbol, Val)], key: Symbol) -> Option<&Val> {
     props
         .binary_search_by_key(&key, |(k, _)| *k)
         .ok()
@@ -284,6 +295,32 @@ impl Graph {
             .position(|&s| s != NONE)
             .map(|i| NodeId((start + i) as u64))
     }
+    /// Appends up to `max` node ids in `from..below`, in id order.
+    pub fn nodes_batch(&self, from: u64, below: u64, max: usize, out: &mut Vec<NodeId>) {
+        let end = (below as usize).min(self.node_slots.len());
+        let start = (from as usize).min(end);
+        for (i, &s) in self.node_slots[start..end].iter().enumerate() {
+            if s != NONE {
+                out.push(NodeId((start + i) as u64));
+                if out.len() >= max {
+                    break;
+                }
+            }
+        }
+    }
+    /// Appends up to `max` ids of nodes carrying `label` in `from..below`, in id order.
+    pub fn labeled_nodes_batch(
+        &self,
+        label: Symbol,
+        from: u64,
+        below: u64,
+        max: usize,
+        out: &mut Vec<NodeId>,
+    ) {
+        if let Some(set) = self.label_index.get(&label) {
+            out.extend(set.range(NodeId(from)..NodeId(below)).take(max).copied());
+        }
+    }
     /// The first node carrying `label` with id in `from..below`.
     pub fn next_labeled_node_from(&self, label: Symbol, from: u64, below: u64) -> Option<NodeId> {
         self.label_index
@@ -342,7 +379,11 @@ impl Graph {
         for &l in &labels {
             self.label_index.entry(l).or_default().insert(id);
         }
-        let ix = self.g.add_node(NodeRecord { id, labels, props });
+        let ix = self.g.add_node(NodeRecord {
+            id,
+            labels: labels.into(),
+            props: props.into(),
+        });
         let i = id.0 as usize;
         if self.node_slots.len() <= i {
             self.node_slots.resize(i + 1, NONE);
@@ -436,7 +477,7 @@ impl Graph {
             RelRecord {
                 id,
                 rel_type,
-                props,
+                props: props.into(),
             },
         );
         *self.type_counts.entry(rel_type).or_default() += 1;
@@ -563,7 +604,7 @@ impl Graph {
             rel_type: rec.rel_type,
             start,
             end,
-            props: rec.props,
+            props: rec.props.to_vec(),
         });
         self.touch();
         true
@@ -598,8 +639,8 @@ impl Graph {
         }
         self.undo.push(Undo::DeletedNode {
             id,
-            labels: rec.labels,
-            props: rec.props,
+            labels: rec.labels.to_vec(),
+            props: rec.props.to_vec(),
         });
         self.touch();
         true
@@ -677,7 +718,7 @@ impl Graph {
                 }
                 Undo::AddedLabel(id, label) => {
                     if let Some(ix) = self.node_ix(id) {
-                        self.g[ix].labels.retain(|&l| l != label);
+                        self.g[ix].labels.retain(|l| *l != label);
                         if let Some(set) = self.label_index.get_mut(&label) {
                             set.remove(&id);
                         }

@@ -211,8 +211,12 @@ impl WriterLock {
 /// Physical memory of this machine in bytes (a bound for what a snapshot may ask for).
 pub fn physical_memory() -> u64 {
     // SAFETY: sysconf has no preconditions.
-    let (pages, page_size) =
-        unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    let (pages, page_size) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
     if pages <= 0 || page_size <= 0 {
         return u64::MAX;
     }

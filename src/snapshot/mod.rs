@@ -143,18 +143,22 @@ fn open_problem(e: &io::Error) -> Problem {
             "Permission",
             "permission denied — cannot read the file".to_string(),
         ),
-        io::ErrorKind::IsADirectory => Problem::new(
-            "NotAFile",
-            "is a directory, not a snapshot file".to_string(),
-        ),
+        _ if e.raw_os_error() == Some(libc::EISDIR) => is_a_directory(),
         _ => Problem::io("cannot open", e),
     }
+}
+
+fn is_a_directory() -> Problem {
+    Problem::new(
+        "NotAFile",
+        "is a directory, not a snapshot file".to_string(),
+    )
 }
 
 fn load(path: &Path) -> Result<Graph, Problem> {
     let meta = fs::metadata(path).map_err(|e| open_problem(&e))?;
     if meta.is_dir() {
-        return Err(open_problem(&io::ErrorKind::IsADirectory.into()));
+        return Err(is_a_directory());
     }
     if !meta.is_file() {
         return Err(Problem::new(

@@ -20,7 +20,19 @@ use std::time::Duration;
                   as a script). The default graph is the seed knowledge graph of the US–China \
                   trade talks article; --empty starts from nothing."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// Open (or create) a snapshot file; changes made by -e/-f are saved back to it
+    #[arg(long, value_name = "FILE")]
+    db: Option<std::path::PathBuf>,
+
+    /// With --db: open the snapshot without taking the writer lock and never save
+    #[arg(long = "read-only", requires = "db")]
+    read_only: bool,
+
     /// Run one statement and exit
     #[arg(
         short = 'e',
@@ -39,7 +51,7 @@ struct Cli {
     params: Vec<String>,
 
     /// Start from an empty graph instead of the seed graph
-    #[arg(long)]
+    #[arg(long, conflicts_with = "db")]
     empty: bool,
 
     /// Output format
@@ -53,6 +65,12 @@ struct Cli {
     /// Stop any statement that runs longer than this many seconds
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Build a snapshot from CSV files in neo4j-admin's import format
+    Import(kg::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -98,12 +116,27 @@ fn parse_param(spec: &str) -> anyhow::Result<(String, Value)> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Some(Command::Import(args)) = &cli.command {
+        let report = kg::import::run(args).map_err(|e| anyhow!("{}", e.message()))?;
+        eprintln!("{report}");
+        return Ok(0);
+    }
     let mut params = Params::new();
     for p in &cli.params {
         let (k, v) = parse_param(p)?;
         params.insert(k, v);
     }
-    let (mut db, graph_name) = if cli.empty {
+    let (mut db, graph_name) = if let Some(path) = &cli.db {
+        let (db, created) =
+            Database::open(path, cli.read_only).map_err(|e| anyhow!("{}", e.message()))?;
+        if created {
+            eprintln!(
+                "kg: {} does not exist; starting an empty graph that will be saved there",
+                path.display()
+            );
+        }
+        (db, path.display().to_string())
+    } else if cli.empty {
         (Database::new(), "empty graph".to_string())
     } else {
         (
@@ -141,7 +174,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let _ = ctrlc::set_handler(move || {
                 cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             });
-            Ok(run_script(&mut db, &text, &origin, &params, cli.format))
+            let status = run_script(&mut db, &text, &origin, &params, cli.format);
+            if status == 0 && cli.db.is_some() && !cli.read_only && db.has_unsaved_changes() {
+                db.save().map_err(|e| anyhow!("{}", e.message()))?;
+            }
+            Ok(status)
         }
         None => {
             let opts = kg::repl::ReplOptions {

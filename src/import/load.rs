@@ -1,40 +1,33 @@
-//! The loading loops: node files first, then relationship files, each read record by
-//! record into the store's bulk API (`load_node`, `load_rel`). A header becomes a plan
-//! (which field goes where, with keys, labels and types interned once); a row is checked
-//! completely before anything of it is stored, so a skipped bad row leaves no trace.
+//! The loading loops: node files first, then relationship files. A header becomes a plan
+//! (which field goes where, with property keys interned once). The reader thread
+//! (`pipeline`) parses each row against the plan; this thread checks ids, interns labels
+//! and types, and inserts through the store's bulk API (`load_node`, `load_rel`). A row is
+//! checked completely before anything of it is stored, so a skipped bad row leaves no
+//! trace.
 
 use super::header::{parse_header, Column, FileKind, Role, ValueType};
 use super::ids::{describe_group, IdMap, IdSpaces};
+use super::pipeline::{self, Message, NameRef, Names, Origin, RowError};
 use super::progress::Progress;
-use super::source::{Dialect, Rows, Source};
+use super::source::{Dialect, LineFinder, Rows, Source};
 use super::values::{parse_int, parse_str, parse_value, quoted};
 use crate::error::{Error, Result};
 use crate::store::{Graph, Props, Symbol};
 use crate::val::{NodeId, RelId, Val};
 use csv::ByteRecord;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// How many bad rows the report quotes.
 pub const MAX_SAMPLES: usize = 10;
 
-/// Rows between two progress updates.
-const PROGRESS_EVERY: u64 = 1 << 16;
-
 /// Rows read before the row count of a phase is estimated and room reserved.
 const SAMPLE_ROWS: u64 = 4096;
 
-/// What is wrong with a row: the column (as named in messages) and the problem.
-struct RowError {
-    column: Option<String>,
-    message: String,
-}
-
-impl RowError {
-    fn in_column(column: &Column, message: String) -> RowError {
-        RowError {
-            column: Some(column.display.clone()),
-            message,
-        }
+fn column_error(column: &Column, message: String) -> RowError {
+    RowError {
+        column: Some(column.display.clone()),
+        message,
     }
 }
 
@@ -47,6 +40,47 @@ pub struct Settings {
     pub skip_bad_rows: bool,
 }
 
+/// Bad rows: the count and the first few messages, or the first as an error.
+struct BadRows {
+    skip: bool,
+    count: u64,
+    samples: Vec<String>,
+}
+
+impl BadRows {
+    /// Records a bad row of `files` at `origin`: an error unless bad rows are skipped.
+    fn report(
+        &mut self,
+        files: &[PathBuf],
+        lines: &mut (usize, LineFinder),
+        origin: Origin,
+        error: RowError,
+    ) -> Result<()> {
+        if self.skip && self.samples.len() >= MAX_SAMPLES {
+            self.count += 1;
+            return Ok(());
+        }
+        if lines.0 != origin.file {
+            *lines = (origin.file, LineFinder::new());
+        }
+        let path = &files[origin.file];
+        let line = lines.1.record_line(path, origin.offset);
+        let mut text = format!("{}:{line}: ", path.display());
+        if let Some(column) = &error.column {
+            text.push_str("column ");
+            text.push_str(column);
+            text.push_str(": ");
+        }
+        text.push_str(&error.message);
+        if !self.skip {
+            return Err(Error::import(text));
+        }
+        self.count += 1;
+        self.samples.push(text);
+        Ok(())
+    }
+}
+
 /// The graph being built and everything needed while building it.
 pub struct Loader {
     pub graph: Graph,
@@ -54,33 +88,150 @@ pub struct Loader {
     settings: Settings,
     pub nodes: u64,
     pub rels: u64,
-    pub bad_rows: u64,
-    pub samples: Vec<String>,
+    bad: BadRows,
     progress: Progress,
     /// Bytes of the sources finished so far.
     bytes_done: u64,
-    /// Bytes of all sources still to be read in the current phase (for the estimate).
+    /// Bytes of all sources of the current phase (for the estimate of its rows).
     phase_bytes: u64,
     reserved: bool,
 }
 
+/// A property column: field index, key, type, array or not.
+type PropertySpec = (usize, Symbol, ValueType, bool);
+
 /// Where each field of a node file goes.
 struct NodePlan {
     columns: Vec<Column>,
+    /// The ID column: field index, group, property key.
     id: Option<(usize, usize, Option<Symbol>)>,
     label_columns: Vec<usize>,
     prefix_labels: Vec<Symbol>,
-    properties: Vec<(usize, Symbol, ValueType, bool)>,
+    properties: Vec<PropertySpec>,
 }
 
 /// Where each field of a relationship file goes.
 struct RelPlan {
     columns: Vec<Column>,
+    /// START_ID and END_ID: field index and group.
     start: (usize, usize),
     end: (usize, usize),
     type_column: Option<usize>,
     prefix_type: Option<Symbol>,
-    properties: Vec<(usize, Symbol, ValueType, bool)>,
+    properties: Vec<PropertySpec>,
+}
+
+/// A node row as parsed by the reader.
+struct ParsedNode {
+    id: Option<Val>,
+    labels: NameRef,
+    props: Props,
+}
+
+/// A relationship row as parsed by the reader.
+struct ParsedRel {
+    start: NodeId,
+    end: NodeId,
+    rel_type: NameRef,
+    props: Props,
+}
+
+/// Checks the number of fields of a record.
+fn check_width(columns: &[Column], record: &ByteRecord) -> Result<(), RowError> {
+    if record.len() == columns.len() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "expected {} fields as in the header, found {}",
+        columns.len(),
+        record.len()
+    );
+    let newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count();
+    if newlines > 0 {
+        message.push_str(&format!(
+            " (the record runs over {} lines: an unbalanced quote?)",
+            newlines + 1
+        ));
+    }
+    Err(RowError {
+        column: None,
+        message,
+    })
+}
+
+/// The non-empty property fields of a record as values.
+fn parse_properties(
+    specs: &[PropertySpec],
+    columns: &[Column],
+    record: &ByteRecord,
+    array_delimiter: u8,
+    extra: usize,
+) -> Result<Props, RowError> {
+    let mut props: Props = Vec::with_capacity(specs.len() + extra);
+    for &(i, key, value_type, array) in specs {
+        let field = &record[i];
+        if field.is_empty() {
+            continue;
+        }
+        let value = parse_value(field, value_type, array, array_delimiter)
+            .map_err(|m| column_error(&columns[i], m))?;
+        props.push((key, value));
+    }
+    Ok(props)
+}
+
+/// Parses a node row (on the reader thread).
+fn parse_node(
+    plan: &NodePlan,
+    settings: &Settings,
+    record: &ByteRecord,
+    names: &mut Names,
+) -> Result<ParsedNode, RowError> {
+    check_width(&plan.columns, record)?;
+    let props = parse_properties(
+        &plan.properties,
+        &plan.columns,
+        record,
+        settings.array_delimiter,
+        1,
+    )?;
+    let id = match plan.id {
+        None => None,
+        Some((i, _, _)) => {
+            let field = &record[i];
+            let column = &plan.columns[i];
+            if field.is_empty() {
+                return Err(column_error(column, "the id is empty".to_string()));
+            }
+            Some(if settings.integer_ids {
+                let value = parse_int(field).ok_or_else(|| {
+                    column_error(column, format!("{} is not an integer id", quoted(field)))
+                })?;
+                Val::Int(value)
+            } else {
+                let text = parse_str(field).map_err(|m| column_error(column, m))?;
+                Val::Str(Arc::from(text))
+            })
+        }
+    };
+    let labels = match plan.label_columns.as_slice() {
+        [] => NameRef::Default,
+        [i] => {
+            let text = parse_str(&record[*i]).map_err(|m| column_error(&plan.columns[*i], m))?;
+            names.name(text)
+        }
+        several => {
+            // Several :LABEL columns are one list: join them with the array delimiter.
+            let mut joined = String::new();
+            for &i in several {
+                let text = parse_str(&record[i]).map_err(|m| column_error(&plan.columns[i], m))?;
+                joined.push_str(text);
+                joined.push(settings.array_delimiter as char);
+            }
+            names.name(&joined)
+        }
+    };
+    Ok(ParsedNode { id, labels, props })
 }
 
 /// Looks up an id field in a group; `Err` holds the message.
@@ -89,9 +240,8 @@ fn lookup(map: &IdMap, field: &[u8], group: &str) -> Result<NodeId, String> {
     let found = match map {
         IdMap::Int(ints) => match parse_int(field) {
             Some(id) => ints.get(id),
-            None => {
-                return Err(format!("{} is not an integer id", quoted(field)));
-            }
+            None if field.is_empty() => None,
+            None => return Err(format!("{} is not an integer id", quoted(field))),
         },
         IdMap::Str(strs) => strs.get(field),
     };
@@ -108,6 +258,116 @@ fn lookup(map: &IdMap, field: &[u8], group: &str) -> Result<NodeId, String> {
     })
 }
 
+fn parse_endpoint(
+    plan: &RelPlan,
+    ids: &IdSpaces,
+    record: &ByteRecord,
+    (i, group): (usize, usize),
+) -> Result<NodeId, RowError> {
+    let column = &plan.columns[i];
+    let (Role::StartId { group: name } | Role::EndId { group: name }) = &column.role else {
+        unreachable!("endpoint columns have endpoint roles")
+    };
+    lookup(ids.map(group), &record[i], name).map_err(|m| column_error(column, m))
+}
+
+/// Parses a relationship row (on the reader thread).
+fn parse_rel(
+    plan: &RelPlan,
+    ids: &IdSpaces,
+    settings: &Settings,
+    record: &ByteRecord,
+    names: &mut Names,
+) -> Result<ParsedRel, RowError> {
+    check_width(&plan.columns, record)?;
+    let start = parse_endpoint(plan, ids, record, plan.start)?;
+    let end = parse_endpoint(plan, ids, record, plan.end)?;
+    let props = parse_properties(
+        &plan.properties,
+        &plan.columns,
+        record,
+        settings.array_delimiter,
+        0,
+    )?;
+    let rel_type = match plan.type_column {
+        None => NameRef::Default,
+        Some(i) if record[i].is_empty() => {
+            if plan.prefix_type.is_none() {
+                return Err(column_error(
+                    &plan.columns[i],
+                    "the type is empty and the argument gives no TYPE= prefix".to_string(),
+                ));
+            }
+            NameRef::Default
+        }
+        Some(i) => {
+            let text = parse_str(&record[i]).map_err(|m| column_error(&plan.columns[i], m))?;
+            names.name(text)
+        }
+    };
+    Ok(ParsedRel {
+        start,
+        end,
+        rel_type,
+        props,
+    })
+}
+
+/// The labels of a label field: the prefix labels, then those in the field, without
+/// repeats.
+fn label_set(graph: &mut Graph, prefix: &[Symbol], text: &str, array_delimiter: u8) -> Vec<Symbol> {
+    let mut labels = prefix.to_vec();
+    for label in text.split(array_delimiter as char) {
+        if label.is_empty() {
+            continue;
+        }
+        let symbol = graph.intern_label(label);
+        if !labels.contains(&symbol) {
+            labels.push(symbol);
+        }
+    }
+    labels
+}
+
+/// Names numbered by the reader, turned into symbols on first use by a stored row (so
+/// that a name met only in bad rows is never interned).
+struct LazyNames<T> {
+    texts: Vec<String>,
+    resolved: Vec<Option<T>>,
+}
+
+impl<T> Default for LazyNames<T> {
+    fn default() -> Self {
+        LazyNames {
+            texts: Vec::new(),
+            resolved: Vec::new(),
+        }
+    }
+}
+
+impl<T> LazyNames<T> {
+    fn add(&mut self, names: Vec<String>) {
+        self.resolved.extend(names.iter().map(|_| None));
+        self.texts.extend(names);
+    }
+
+    fn get(&mut self, number: u32, resolve: impl FnOnce(&str) -> T) -> &T {
+        let i = number as usize;
+        let texts = &self.texts;
+        self.resolved[i].get_or_insert_with(|| resolve(&texts[i]))
+    }
+}
+
+/// The display name of a source in the progress bar: its last file's name.
+fn progress_label(source: &Source) -> String {
+    source
+        .files
+        .last()
+        .and_then(|f| f.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl Loader {
     pub fn new(settings: Settings, total_bytes: u64) -> Loader {
         Loader {
@@ -116,8 +376,11 @@ impl Loader {
             settings,
             nodes: 0,
             rels: 0,
-            bad_rows: 0,
-            samples: Vec::new(),
+            bad: BadRows {
+                skip: settings.skip_bad_rows,
+                count: 0,
+                samples: Vec::new(),
+            },
             progress: Progress::new(total_bytes),
             bytes_done: 0,
             phase_bytes: 0,
@@ -137,8 +400,15 @@ impl Loader {
         self.progress.finish();
     }
 
-    /// Reads the header of a source: the first record of its first file.
-    fn read_header(&self, rows: &mut Rows, kind: FileKind) -> Result<(Vec<Column>, u64)> {
+    /// The number of bad rows skipped, and the first few messages.
+    pub fn bad_rows(&mut self) -> (u64, Vec<String>) {
+        (self.bad.count, std::mem::take(&mut self.bad.samples))
+    }
+
+    /// Reads the header of a source (the first record of its first file), returning the
+    /// columns and the header's line.
+    fn read_header(&self, source: &Source, kind: FileKind) -> Result<(Vec<Column>, u64)> {
+        let mut rows = Rows::new(&source.files[..1], self.settings.dialect);
         let mut record = ByteRecord::new();
         if !rows.next(&mut record)? {
             return Err(Error::import(format!(
@@ -146,7 +416,8 @@ impl Loader {
                 rows.file().display()
             )));
         }
-        let line = rows.line_of(&record);
+        let line =
+            LineFinder::new().record_line(rows.file(), record.position().map_or(0, |p| p.byte()));
         let file = rows.file().display().to_string();
         let mut fields = Vec::with_capacity(record.len());
         for (i, field) in record.iter().enumerate() {
@@ -160,70 +431,22 @@ impl Loader {
         Ok((columns, line))
     }
 
-    /// Records a bad row: an error unless bad rows are skipped, else counted (and quoted
-    /// in the report when it is among the first few).
-    fn bad_row(&mut self, rows: &mut Rows, record: &ByteRecord, error: RowError) -> Result<()> {
-        if self.settings.skip_bad_rows && self.samples.len() >= MAX_SAMPLES {
-            self.bad_rows += 1;
-            return Ok(());
-        }
-        let line = rows.line_of(record);
-        let mut text = format!("{}:{line}: ", rows.file().display());
-        if let Some(column) = &error.column {
-            text.push_str("column ");
-            text.push_str(column);
-            text.push_str(": ");
-        }
-        text.push_str(&error.message);
-        if !self.settings.skip_bad_rows {
-            return Err(Error::import(text));
-        }
-        self.bad_rows += 1;
-        self.samples.push(text);
-        Ok(())
-    }
-
-    /// Checks the number of fields of a record.
-    fn check_width(columns: &[Column], record: &ByteRecord) -> Result<(), RowError> {
-        if record.len() == columns.len() {
-            return Ok(());
-        }
-        let mut message = format!(
-            "expected {} fields as in the header, found {}",
-            columns.len(),
-            record.len()
-        );
-        let newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count();
-        if newlines > 0 {
-            message.push_str(&format!(
-                " (the record runs over {} lines: an unbalanced quote?)",
-                newlines + 1
-            ));
-        }
-        Err(RowError {
-            column: None,
-            message,
-        })
-    }
-
-    /// Progress and, once per phase, a reservation of room for the estimated rows.
-    fn tick(&mut self, rows: &Rows, n_rows: u64, kind: FileKind) {
-        if n_rows == SAMPLE_ROWS && !self.reserved {
+    /// Progress, and once per phase, room reserved for the estimated rows.
+    fn batch_done(&mut self, source_bytes: u64, source_rows: u64, kind: FileKind) {
+        if !self.reserved && source_rows >= SAMPLE_ROWS {
             self.reserved = true;
-            let read = rows.bytes_read().max(1);
-            let estimate = (self.phase_bytes as f64 / read as f64 * n_rows as f64 * 1.02) as usize;
+            let per_row = source_bytes.max(1) as f64 / source_rows as f64;
+            let estimate = (self.phase_bytes as f64 / per_row * 1.02) as usize;
             match kind {
                 FileKind::Nodes => self.graph.reserve(estimate, 0),
                 FileKind::Relationships => self.graph.reserve(0, estimate),
             }
         }
-        if n_rows % PROGRESS_EVERY == 0 {
-            self.progress.set(self.bytes_done + rows.bytes_read());
-        }
+        self.progress.set(self.bytes_done + source_bytes);
     }
 
-    fn interned_properties(&mut self, columns: &[Column]) -> Vec<(usize, Symbol, ValueType, bool)> {
-        let mut properties = Vec::new();
+    fn property_specs(&mut self, columns: &[Column]) -> Vec<PropertySpec> {
+        let mut specs = Vec::new();
         for (i, column) in columns.iter().enumerate() {
             if let Role::Property {
                 name,
@@ -231,28 +454,15 @@ impl Loader {
                 array,
             } = &column.role
             {
-                properties.push((i, self.graph.intern_key(name), *value_type, *array));
+                specs.push((i, self.graph.intern_key(name), *value_type, *array));
             }
         }
-        properties
-    }
-
-    fn source_files_label(source: &Source) -> String {
-        source
-            .files
-            .last()
-            .and_then(|f| f.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        specs
     }
 
     // ---- nodes ----
 
-    /// Loads one node source.
-    pub fn load_nodes(&mut self, source: &Source) -> Result<()> {
-        self.progress.set_file(&Self::source_files_label(source));
-        let mut rows = Rows::new(&source.files, self.settings.dialect);
-        let (columns, _) = self.read_header(&mut rows, FileKind::Nodes)?;
+    fn node_plan(&mut self, source: &Source, columns: Vec<Column>) -> NodePlan {
         let mut id = None;
         let mut label_columns = Vec::new();
         for (i, column) in columns.iter().enumerate() {
@@ -273,153 +483,113 @@ impl Loader {
                 prefix_labels.push(symbol);
             }
         }
-        let properties = self.interned_properties(&columns);
-        let plan = NodePlan {
+        let properties = self.property_specs(&columns);
+        NodePlan {
             columns,
             id,
             label_columns,
             prefix_labels,
             properties,
-        };
-        let mut record = ByteRecord::new();
-        let mut label_cache: (Vec<u8>, Vec<Symbol>) = (Vec::new(), plan.prefix_labels.clone());
-        let mut n_rows = 0u64;
-        while rows.next(&mut record)? {
-            n_rows += 1;
-            if let Err(e) = self.node_row(&plan, &record, &mut label_cache) {
-                self.bad_row(&mut rows, &record, e)?;
-            }
-            self.tick(&rows, n_rows, FileKind::Nodes);
         }
-        self.bytes_done += rows.bytes_read();
+    }
+
+    /// Loads one node source.
+    pub fn load_nodes(&mut self, source: &Source) -> Result<()> {
+        self.progress.set_file(&progress_label(source));
+        let (columns, _) = self.read_header(source, FileKind::Nodes)?;
+        let plan = self.node_plan(source, columns);
+        let settings = self.settings;
+        let mut lines = (0, LineFinder::new());
+        let mut label_sets = LazyNames::default();
+        let mut source_rows = 0u64;
+        let mut source_bytes = 0u64;
+        std::thread::scope(|scope| -> Result<()> {
+            let plan = &plan;
+            let batches =
+                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
+                    parse_node(plan, &settings, record, names)
+                });
+            for message in batches {
+                let batch = match message {
+                    Message::Batch(batch) => batch,
+                    Message::Failed(e) => return Err(e),
+                };
+                label_sets.add(batch.new_names);
+                source_rows += batch.rows.len() as u64;
+                source_bytes = batch.bytes;
+                for (origin, row) in batch.rows {
+                    let stored = row.and_then(|node| self.store_node(plan, &mut label_sets, node));
+                    if let Err(e) = stored {
+                        self.bad.report(&source.files, &mut lines, origin, e)?;
+                    }
+                }
+                self.batch_done(source_bytes, source_rows, FileKind::Nodes);
+            }
+            Ok(())
+        })?;
+        self.bytes_done += source_bytes;
         Ok(())
     }
 
-    /// The labels of a row: the prefix labels, then those of the `:LABEL` fields.
-    fn row_labels(
+    /// Checks a parsed node's id and stores the node.
+    fn store_node(
         &mut self,
         plan: &NodePlan,
-        record: &ByteRecord,
-        cache: &mut (Vec<u8>, Vec<Symbol>),
-    ) -> Result<Vec<Symbol>, RowError> {
-        if plan.label_columns.is_empty() {
-            return Ok(plan.prefix_labels.clone());
-        }
-        if plan.label_columns.len() == 1 {
-            let field = &record[plan.label_columns[0]];
-            if field == cache.0.as_slice() {
-                return Ok(cache.1.clone());
-            }
-        }
-        let mut texts = Vec::with_capacity(plan.label_columns.len());
-        for &i in &plan.label_columns {
-            let text =
-                parse_str(&record[i]).map_err(|m| RowError::in_column(&plan.columns[i], m))?;
-            texts.push(text);
-        }
-        let mut labels = plan.prefix_labels.clone();
-        for text in texts {
-            for label in text.split(self.settings.array_delimiter as char) {
-                if label.is_empty() {
-                    continue;
-                }
-                let symbol = self.graph.intern_label(label);
-                if !labels.contains(&symbol) {
-                    labels.push(symbol);
-                }
-            }
-        }
-        if plan.label_columns.len() == 1 {
-            cache.0.clear();
-            cache.0.extend_from_slice(&record[plan.label_columns[0]]);
-            cache.1.clone_from(&labels);
-        }
-        Ok(labels)
-    }
-
-    fn properties(
-        &self,
-        specs: &[(usize, Symbol, ValueType, bool)],
-        columns: &[Column],
-        record: &ByteRecord,
-        extra: usize,
-    ) -> Result<Props, RowError> {
-        let mut props: Props = Vec::with_capacity(specs.len() + extra);
-        for &(i, key, value_type, array) in specs {
-            let field = &record[i];
-            if field.is_empty() {
-                continue;
-            }
-            let value = parse_value(field, value_type, array, self.settings.array_delimiter)
-                .map_err(|m| RowError::in_column(&columns[i], m))?;
-            props.push((key, value));
-        }
-        Ok(props)
-    }
-
-    fn node_row(
-        &mut self,
-        plan: &NodePlan,
-        record: &ByteRecord,
-        label_cache: &mut (Vec<u8>, Vec<Symbol>),
+        label_sets: &mut LazyNames<Vec<Symbol>>,
+        node: ParsedNode,
     ) -> Result<(), RowError> {
-        Self::check_width(&plan.columns, record)?;
-        let mut props = self.properties(&plan.properties, &plan.columns, record, 1)?;
-        let node = NodeId(self.nodes);
-        // Check the id fully before anything is interned or stored.
-        let mut id_value = None;
-        if let Some((i, group, key)) = plan.id {
-            let field = &record[i];
-            let column = &plan.columns[i];
-            let Role::Id {
-                group: group_name, ..
-            } = &column.role
-            else {
-                unreachable!("the plan's id column has the Id role")
+        let ParsedNode {
+            id,
+            labels,
+            mut props,
+        } = node;
+        let node_id = NodeId(self.nodes);
+        if let (Some((i, group, key)), Some(value)) = (plan.id, id) {
+            let inserted = match (self.ids.map_mut(group), &value) {
+                (IdMap::Int(ints), Val::Int(v)) => ints.insert(*v, node_id),
+                (IdMap::Str(strs), Val::Str(s)) => strs.insert(s.as_bytes(), node_id),
+                _ => unreachable!("the reader parses ids by the id type"),
             };
-            if field.is_empty() {
-                return Err(RowError::in_column(column, "the id is empty".to_string()));
-            }
-            let (taken, value) = match self.ids.map(group) {
-                IdMap::Int(ints) => {
-                    let Some(value) = parse_int(field) else {
-                        return Err(RowError::in_column(
-                            column,
-                            format!("{} is not an integer id", quoted(field)),
-                        ));
-                    };
-                    (ints.get(value).is_some(), Val::Int(value))
-                }
-                IdMap::Str(strs) => {
-                    let text = parse_str(field).map_err(|m| RowError::in_column(column, m))?;
-                    (strs.get(field).is_some(), Val::Str(Arc::from(text)))
-                }
-            };
-            if taken {
-                return Err(RowError::in_column(
+            if !inserted {
+                let column = &plan.columns[i];
+                let Role::Id { group, .. } = &column.role else {
+                    unreachable!("the plan's id column has the Id role")
+                };
+                let shown = match &value {
+                    Val::Int(v) => v.to_string(),
+                    Val::Str(s) => s.to_string(),
+                    _ => String::new(),
+                };
+                return Err(column_error(
                     column,
                     format!(
                         "duplicate id {} in {}",
-                        quoted(field),
-                        describe_group(group_name)
+                        quoted(shown.as_bytes()),
+                        describe_group(group)
                     ),
                 ));
             }
-            id_value = Some((group, key, field, value));
-        }
-        let labels = self.row_labels(plan, record, label_cache)?;
-        if let Some((group, key, field, value)) = id_value {
-            let inserted = match (self.ids.map_mut(group), &value) {
-                (IdMap::Int(ints), Val::Int(v)) => ints.insert(*v, node),
-                (IdMap::Str(strs), _) => strs.insert(field, node),
-                _ => false,
-            };
-            debug_assert!(inserted, "checked above");
             if let Some(key) = key {
                 props.push((key, value));
             }
         }
-        self.graph.load_node(node, labels, props);
+        let labels = match labels {
+            NameRef::Default => plan.prefix_labels.clone(),
+            NameRef::Known(n) => {
+                let (graph, prefix) = (&mut self.graph, &plan.prefix_labels);
+                let delimiter = self.settings.array_delimiter;
+                label_sets
+                    .get(n, |text| label_set(graph, prefix, text, delimiter))
+                    .clone()
+            }
+            NameRef::Inline(text) => label_set(
+                &mut self.graph,
+                &plan.prefix_labels,
+                &text,
+                self.settings.array_delimiter,
+            ),
+        };
+        self.graph.load_node(node_id, labels, props);
         self.nodes += 1;
         Ok(())
     }
@@ -428,7 +598,7 @@ impl Loader {
 
     fn endpoint_group(
         &self,
-        rows: &Rows,
+        file: &str,
         line: u64,
         index: usize,
         column: &Column,
@@ -439,8 +609,8 @@ impl Loader {
         self.ids.find(group).ok_or_else(|| {
             let known = self.ids.names();
             Error::import(format!(
-                "{}:{line}: header column {} ('{}'): no node file defines {} (node files define: {})",
-                rows.file().display(),
+                "{file}:{line}: header column {} ('{}'): no node file defines {} (node files \
+                 define: {})",
                 index + 1,
                 column.display,
                 describe_group(group),
@@ -453,20 +623,15 @@ impl Loader {
         })
     }
 
-    /// Loads one relationship source.
-    pub fn load_rels(&mut self, source: &Source) -> Result<()> {
-        self.progress.set_file(&Self::source_files_label(source));
-        let mut rows = Rows::new(&source.files, self.settings.dialect);
-        let (columns, header_line) = self.read_header(&mut rows, FileKind::Relationships)?;
+    fn rel_plan(&mut self, source: &Source, columns: Vec<Column>, line: u64) -> Result<RelPlan> {
+        let file = source.files[0].display().to_string();
         let (mut start, mut end, mut type_column) = (None, None, None);
         for (i, column) in columns.iter().enumerate() {
             match &column.role {
                 Role::StartId { .. } => {
-                    start = Some((i, self.endpoint_group(&rows, header_line, i, column)?))
+                    start = Some((i, self.endpoint_group(&file, line, i, column)?))
                 }
-                Role::EndId { .. } => {
-                    end = Some((i, self.endpoint_group(&rows, header_line, i, column)?))
-                }
+                Role::EndId { .. } => end = Some((i, self.endpoint_group(&file, line, i, column)?)),
                 Role::Type => type_column = Some(i),
                 _ => {}
             }
@@ -477,91 +642,78 @@ impl Loader {
         let prefix_type = source.prefix.first().map(|t| self.graph.intern_type(t));
         if type_column.is_none() && prefix_type.is_none() {
             return Err(Error::import(format!(
-                "{}: the header has no :TYPE column and the argument gives no TYPE= prefix",
-                rows.file().display()
+                "{file}: the header has no :TYPE column and the argument gives no TYPE= prefix"
             )));
         }
-        let properties = self.interned_properties(&columns);
-        let plan = RelPlan {
+        let properties = self.property_specs(&columns);
+        Ok(RelPlan {
             columns,
             start,
             end,
             type_column,
             prefix_type,
             properties,
-        };
-        let mut record = ByteRecord::new();
-        let mut type_cache: (Vec<u8>, Option<Symbol>) = (Vec::new(), None);
-        let mut n_rows = 0u64;
-        while rows.next(&mut record)? {
-            n_rows += 1;
-            if let Err(e) = self.rel_row(&plan, &record, &mut type_cache) {
-                self.bad_row(&mut rows, &record, e)?;
+        })
+    }
+
+    /// Loads one relationship source.
+    pub fn load_rels(&mut self, source: &Source) -> Result<()> {
+        self.progress.set_file(&progress_label(source));
+        let (columns, line) = self.read_header(source, FileKind::Relationships)?;
+        let plan = self.rel_plan(source, columns, line)?;
+        let settings = self.settings;
+        let mut lines = (0, LineFinder::new());
+        let mut types = LazyNames::default();
+        let mut source_rows = 0u64;
+        let mut source_bytes = 0u64;
+        // The reader looks endpoints up in the id maps, which no longer change.
+        let ids = std::mem::replace(&mut self.ids, IdSpaces::new(settings.integer_ids));
+        let loaded = std::thread::scope(|scope| -> Result<()> {
+            let (plan, ids) = (&plan, &ids);
+            let batches =
+                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
+                    parse_rel(plan, ids, &settings, record, names)
+                });
+            for message in batches {
+                let batch = match message {
+                    Message::Batch(batch) => batch,
+                    Message::Failed(e) => return Err(e),
+                };
+                types.add(batch.new_names);
+                source_rows += batch.rows.len() as u64;
+                source_bytes = batch.bytes;
+                for (origin, row) in batch.rows {
+                    match row {
+                        Ok(rel) => {
+                            let rel_type = match rel.rel_type {
+                                NameRef::Default => {
+                                    plan.prefix_type.expect("checked by the reader")
+                                }
+                                NameRef::Known(n) => {
+                                    let graph = &mut self.graph;
+                                    *types.get(n, |name| graph.intern_type(name))
+                                }
+                                NameRef::Inline(name) => self.graph.intern_type(&name),
+                            };
+                            self.graph.load_rel(
+                                RelId(self.rels),
+                                rel.start,
+                                rel.end,
+                                rel_type,
+                                rel.props,
+                            );
+                            self.rels += 1;
+                        }
+                        Err(e) => self.bad.report(&source.files, &mut lines, origin, e)?,
+                    }
+                }
+                self.batch_done(source_bytes, source_rows, FileKind::Relationships);
             }
-            self.tick(&rows, n_rows, FileKind::Relationships);
-        }
-        self.bytes_done += rows.bytes_read();
-        Ok(())
-    }
-
-    fn endpoint(
-        &self,
-        plan: &RelPlan,
-        record: &ByteRecord,
-        (i, group): (usize, usize),
-    ) -> Result<NodeId, RowError> {
-        let column = &plan.columns[i];
-        let (Role::StartId { group: name } | Role::EndId { group: name }) = &column.role else {
-            unreachable!("endpoint columns have endpoint roles")
-        };
-        lookup(self.ids.map(group), &record[i], name).map_err(|m| RowError::in_column(column, m))
-    }
-
-    fn rel_type(
-        &mut self,
-        plan: &RelPlan,
-        record: &ByteRecord,
-        cache: &mut (Vec<u8>, Option<Symbol>),
-    ) -> Result<Symbol, RowError> {
-        let Some(i) = plan.type_column else {
-            return Ok(plan.prefix_type.expect("checked when planning"));
-        };
-        let field = &record[i];
-        if field.is_empty() {
-            return plan.prefix_type.ok_or_else(|| {
-                RowError::in_column(
-                    &plan.columns[i],
-                    "the type is empty and the argument gives no TYPE= prefix".to_string(),
-                )
-            });
-        }
-        if let Some(symbol) = cache.1 {
-            if field == cache.0.as_slice() {
-                return Ok(symbol);
-            }
-        }
-        let text = parse_str(field).map_err(|m| RowError::in_column(&plan.columns[i], m))?;
-        let symbol = self.graph.intern_type(text);
-        cache.0.clear();
-        cache.0.extend_from_slice(field);
-        cache.1 = Some(symbol);
-        Ok(symbol)
-    }
-
-    fn rel_row(
-        &mut self,
-        plan: &RelPlan,
-        record: &ByteRecord,
-        type_cache: &mut (Vec<u8>, Option<Symbol>),
-    ) -> Result<(), RowError> {
-        Self::check_width(&plan.columns, record)?;
-        let start = self.endpoint(plan, record, plan.start)?;
-        let end = self.endpoint(plan, record, plan.end)?;
-        let props = self.properties(&plan.properties, &plan.columns, record, 0)?;
-        let rel_type = self.rel_type(plan, record, type_cache)?;
-        self.graph
-            .load_rel(RelId(self.rels), start, end, rel_type, props);
-        self.rels += 1;
+            Ok(())
+        });
+        self.ids = ids;
+        loaded?;
+        self.bytes_done += source_bytes;
         Ok(())
     }
 }

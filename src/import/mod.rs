@@ -6,11 +6,13 @@
 //!
 //! Code map: `source` (file arguments and the record stream with line numbers), `header`
 //! (the header convention), `values` (typed field parsing), `ids` (id groups → node ids),
-//! `load` (the loading loops), `progress` (the stderr progress bar).
+//! `pipeline` (the reader thread that parses rows in batches), `load` (plans and the
+//! loading loops), `progress` (the stderr progress bar).
 
 mod header;
 mod ids;
 mod load;
+mod pipeline;
 mod progress;
 mod source;
 mod values;
@@ -300,17 +302,27 @@ pub fn run(args: &ImportArgs) -> Result<ImportReport> {
     loader.finish();
     loaded?;
     loader.graph.set_next_ids(loader.nodes, loader.rels);
+    // A named ID column is a key: index it, so that lookups by id are seeks.
+    for (label, key) in std::mem::take(&mut loader.id_indexes) {
+        let name = format!(
+            "{}_{}",
+            loader.graph.label_name(label),
+            loader.graph.key_name(key)
+        );
+        loader.graph.create_index(&name, label, key);
+    }
     let read_elapsed = started.elapsed();
 
     let saving = Instant::now();
     crate::snapshot::save_graph(&loader.graph, &args.output)?;
     let save_elapsed = saving.elapsed();
+    let (bad_rows, bad_row_samples) = loader.bad_rows();
     Ok(ImportReport {
         output: args.output.clone(),
         nodes: loader.nodes,
         relationships: loader.rels,
-        bad_rows: loader.bad_rows,
-        bad_row_samples: std::mem::take(&mut loader.samples),
+        bad_rows,
+        bad_row_samples,
         bytes: node_bytes + rel_bytes,
         read_elapsed,
         save_elapsed,

@@ -62,6 +62,8 @@ pub struct Binder<'a> {
     ambiguous_texts: Vec<String>,
     /// The pattern part being planned has a path variable (its relationships are needed).
     in_named_path: bool,
+    /// `var.key = …` conjuncts of the WHERE of the MATCH being planned (for estimates).
+    eq_preds: Vec<(String, String)>,
 }
 
 fn err(code: &'static str, msg: impl Into<String>, span: Span) -> Error {
@@ -89,6 +91,7 @@ impl<'a> Binder<'a> {
             text_slots: Vec::new(),
             ambiguous_texts: Vec::new(),
             in_named_path: false,
+            eq_preds: Vec::new(),
         }
     }
 
@@ -339,6 +342,22 @@ impl<'a> Binder<'a> {
     }
 
     fn plan_match(&mut self, input: PlanNode, scope: &mut Scope, m: &Match) -> Result<PlanNode> {
+        self.eq_preds = m
+            .where_
+            .as_ref()
+            .map(equality_predicates)
+            .unwrap_or_default();
+        let r = self.plan_match_inner(input, scope, m);
+        self.eq_preds.clear();
+        r
+    }
+
+    fn plan_match_inner(
+        &mut self,
+        input: PlanNode,
+        scope: &mut Scope,
+        m: &Match,
+    ) -> Result<PlanNode> {
         if let Some(w) = &m.where_ {
             let mut probe = scope.clone();
             for part in &m.pattern {
@@ -526,29 +545,12 @@ impl<'a> Binder<'a> {
         if let Some(kind) = part.shortest {
             return self.plan_shortest(plan, scope, part, kind, &nodes, rel_slots);
         }
-        // Pick a starting node: a bound one, else the most selective label.
+        // Pick the starting node with the cheapest estimated plan: estimated rows at the
+        // start plus the rows produced by every expansion after it.
         let mut start = 0;
-        let mut best = usize::MAX;
-        for (i, n) in nodes.iter().enumerate() {
-            let cost = match &n.var {
-                Some(v) if scope.get(&v.name).is_some() => 0,
-                _ => {
-                    if n.labels.is_empty() {
-                        self.graph.node_count().saturating_add(1)
-                    } else {
-                        n.labels
-                            .iter()
-                            .map(|l| {
-                                self.graph
-                                    .label_symbol(&l.name)
-                                    .map_or(0, |s| self.graph.label_count(s))
-                            })
-                            .min()
-                            .unwrap_or(0)
-                            .saturating_add(1)
-                    }
-                }
-            };
+        let mut best = f64::INFINITY;
+        for i in 0..nodes.len() {
+            let cost = self.pattern_cost(scope, &nodes, &el.chain, i);
             if cost < best {
                 best = cost;
                 start = i;
@@ -697,6 +699,122 @@ impl<'a> Binder<'a> {
         }
         self.prop_predicates(to_slot, &to.props, scope, &mut preds)?;
         Ok((Self::filter(plan, preds), (rel_slot, is_var), to_slot))
+    }
+
+    /// Estimated rows for a node pattern on its own: 1 when bound, else its smallest label
+    /// count (or all nodes), shrunk by its property predicates.
+    fn node_estimate(&self, scope: &Scope, n: &NodePattern) -> f64 {
+        if let Some(v) = &n.var {
+            if scope.get(&v.name).is_some() {
+                return 1.0;
+            }
+        }
+        let g = self.graph;
+        let mut rows = if n.labels.is_empty() {
+            g.node_count() as f64
+        } else {
+            n.labels
+                .iter()
+                .map(|l| g.label_symbol(&l.name).map_or(0, |s| g.label_count(s)))
+                .min()
+                .unwrap_or(0) as f64
+        };
+        let mut keys: Vec<&str> = Vec::new();
+        if let Some(p) = &n.props {
+            if let ExprKind::Map(entries) = &p.kind {
+                keys.extend(entries.iter().map(|(k, _)| k.name.as_str()));
+            }
+        }
+        if let Some(v) = &n.var {
+            keys.extend(
+                self.eq_preds
+                    .iter()
+                    .filter(|(var, _)| *var == v.name)
+                    .map(|(_, k)| k.as_str()),
+            );
+        }
+        for k in keys {
+            let indexed =
+                n.labels
+                    .iter()
+                    .any(|l| match (g.label_symbol(&l.name), g.key_symbol(k)) {
+                        (Some(ls), Some(ks)) => g.find_index(ls, ks).is_some(),
+                        _ => false,
+                    });
+            // An indexed equality is a seek; otherwise assume one value in ten matches.
+            rows = if indexed { rows.min(1.0) } else { rows * 0.1 };
+        }
+        rows.max(1.0)
+    }
+
+    /// Average relationships per node of `from` for a relationship pattern.
+    fn degree_estimate(&self, rel: &RelPattern, from: &NodePattern) -> f64 {
+        let g = self.graph;
+        let rels = if rel.types.is_empty() {
+            g.rel_count() as f64
+        } else {
+            rel.types
+                .iter()
+                .map(|t| g.type_symbol(&t.name).map_or(0, |s| g.type_count(s)))
+                .sum::<usize>() as f64
+        };
+        let nodes = if from.labels.is_empty() {
+            g.node_count() as f64
+        } else {
+            from.labels
+                .iter()
+                .map(|l| g.label_symbol(&l.name).map_or(0, |s| g.label_count(s)))
+                .max()
+                .unwrap_or(0) as f64
+        };
+        let mut d = rels / nodes.max(1.0);
+        if rel.direction == RelDirection::Both {
+            d *= 2.0;
+        }
+        if rel.length.is_some() {
+            d = d.max(1.0).powi(3);
+        }
+        d
+    }
+
+    /// Estimated work of a pattern planned from node `start`.
+    fn pattern_cost(
+        &self,
+        scope: &Scope,
+        nodes: &[&NodePattern],
+        chain: &[(RelPattern, NodePattern)],
+        start: usize,
+    ) -> f64 {
+        let mut rows = self.node_estimate(scope, nodes[start]);
+        let mut total = rows;
+        let selectivity = |n: &NodePattern| {
+            let alone = self.node_estimate(scope, n);
+            let base = if n.labels.is_empty() {
+                self.graph.node_count() as f64
+            } else {
+                alone.max(1.0) / self.node_estimate(scope, n).max(1.0)
+                    * n.labels
+                        .iter()
+                        .map(|l| {
+                            self.graph
+                                .label_symbol(&l.name)
+                                .map_or(0, |s| self.graph.label_count(s))
+                        })
+                        .min()
+                        .unwrap_or(0) as f64
+            };
+            (alone / base.max(1.0)).min(1.0)
+        };
+        for j in start..chain.len() {
+            rows *= self.degree_estimate(&chain[j].0, nodes[j]) * selectivity(nodes[j + 1]);
+            total += rows;
+        }
+        let mut rows_left = self.node_estimate(scope, nodes[start]);
+        for j in (0..start).rev() {
+            rows_left *= self.degree_estimate(&chain[j].0, nodes[j + 1]) * selectivity(nodes[j]);
+            total += rows_left;
+        }
+        total
     }
 
     fn plan_shortest(
@@ -2416,6 +2534,35 @@ impl CExpr {
             CExpr::Collect(p, m) => CExpr::Collect(p.clone(), m.clone()),
         }
     }
+}
+
+/// `(variable, key)` for each `variable.key = value` (or `IN`) conjunct of a predicate.
+fn equality_predicates(e: &Expr) -> Vec<(String, String)> {
+    fn prop(e: &Expr) -> Option<(String, String)> {
+        match &e.unparen().kind {
+            ExprKind::Property(b, k) => match &b.unparen().kind {
+                ExprKind::Variable(v) => Some((v.clone(), k.name.clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn walk(e: &Expr, out: &mut Vec<(String, String)>) {
+        match &e.unparen().kind {
+            ExprKind::Binary(BinaryOp::And, l, r) => {
+                walk(l, out);
+                walk(r, out);
+            }
+            ExprKind::Comparison(first, rest) if rest.len() == 1 && rest[0].0 == BinaryOp::Eq => {
+                out.extend(prop(first).or_else(|| prop(&rest[0].1)));
+            }
+            ExprKind::Binary(BinaryOp::In, l, _) => out.extend(prop(l)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out);
+    out
 }
 
 fn contains_aggregate(e: &Expr) -> bool {

@@ -32,6 +32,7 @@ pub mod script;
 pub mod snapshot;
 pub mod store;
 pub mod syntax;
+pub mod temporal;
 pub mod val;
 pub mod value;
 

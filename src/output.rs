@@ -84,6 +84,7 @@ pub fn value_json(v: &Value) -> Json {
             }
             json!({ "$path": items })
         }
+        Value::Temporal(t) => Json::String(t.to_string()),
     }
 }
 

@@ -36,6 +36,7 @@ pub enum Val {
     Node(NodeId),
     Rel(RelId),
     Path(Arc<PathVal>),
+    Temporal(Arc<crate::temporal::Temporal>),
 }
 
 impl Val {
@@ -64,12 +65,18 @@ impl Val {
             Val::Node(_) => "NODE",
             Val::Rel(_) => "RELATIONSHIP",
             Val::Path(_) => "PATH",
+            Val::Temporal(t) => t.type_name(),
         }
     }
     /// True for values a property may hold: scalars and homogeneous lists of them.
     pub fn is_storable(&self) -> bool {
         match self {
-            Val::Null | Val::Bool(_) | Val::Int(_) | Val::Float(_) | Val::Str(_) => true,
+            Val::Null
+            | Val::Bool(_)
+            | Val::Int(_)
+            | Val::Float(_)
+            | Val::Str(_)
+            | Val::Temporal(_) => true,
             Val::List(items) => {
                 let mut kind: Option<u8> = None;
                 for item in items.iter() {
@@ -78,6 +85,7 @@ impl Val {
                         Val::Int(_) => 2,
                         Val::Float(_) => 3,
                         Val::Str(_) => 4,
+                        Val::Temporal(t) => 5 + t.kind() as u8,
                         _ => return false,
                     };
                     match kind {

@@ -18,6 +18,8 @@ pub enum Value {
     Node(Node),
     Relationship(Relationship),
     Path(Path),
+    /// A date, time, datetime or duration; prints as its ISO-8601 text.
+    Temporal(crate::temporal::Temporal),
 }
 
 /// A node as returned by a query.
@@ -105,6 +107,7 @@ impl Value {
             Value::Node(_) => "NODE",
             Value::Relationship(_) => "RELATIONSHIP",
             Value::Path(_) => "PATH",
+            Value::Temporal(t) => t.type_name(),
         }
     }
 }
@@ -284,6 +287,7 @@ impl fmt::Display for Value {
             Value::Node(n) => write!(f, "{n}"),
             Value::Relationship(r) => write!(f, "{r}"),
             Value::Path(p) => write!(f, "{p}"),
+            Value::Temporal(t) => write!(f, "{t}"),
         }
     }
 }

@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn orderability_puts_null_last() {
-        let mut v = vec![
+        let mut v = [
             Val::Null,
             Val::Float(f64::NAN),
             Val::Int(2),

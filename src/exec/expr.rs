@@ -9,6 +9,7 @@ use super::{Row, Runtime};
 use crate::ast::{BinaryOp, Quantifier};
 use crate::error::{Error, Result};
 use crate::plan::expr::{CExpr, KeyName, MapProjItem};
+use crate::temporal::{ComponentValue, Temporal};
 use crate::val::{MapVal, Val};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -77,6 +78,16 @@ pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             Val::Int(i) => Val::Int(i.checked_neg().ok_or_else(overflow)?),
             Val::Float(f) => Val::Float(-f),
             Val::Null => Val::Null,
+            Val::Temporal(t) if matches!(&*t, Temporal::Duration(_)) => {
+                let negated = match &*t {
+                    Temporal::Duration(d) => d.checked_neg(),
+                    _ => Err(String::new()),
+                };
+                match negated {
+                    Ok(n) => crate::temporal::func::val(Temporal::Duration(n)),
+                    Err(e) => return Err(Error::argument("InvalidArgumentValue", e)),
+                }
+            }
             other => return Err(type_err(format!("cannot negate {}", other.type_name()))),
         },
         CExpr::Pos(x) => match eval(x, row, rt)? {
@@ -438,6 +449,16 @@ pub fn property(base: &Val, key: &str, rt: &Runtime) -> Result<Val> {
             }
         }
         Val::Map(m) => m.get(key).cloned().unwrap_or(Val::Null),
+        Val::Temporal(t) => match t.component(key) {
+            Some(ComponentValue::Int(i)) => Val::Int(i),
+            Some(ComponentValue::Str(s)) => Val::str(&s),
+            None => {
+                return Err(type_err(format!(
+                    "a {} has no component `{key}`",
+                    t.type_name()
+                )))
+            }
+        },
         other => {
             return Err(type_err(format!(
                 "cannot read property `{key}` of {}",
@@ -568,6 +589,16 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, row: &Row, rt: &mut Runtime) -> Re
 
 pub fn arith(op: BinaryOp, a: Val, b: Val, rt: &mut Runtime) -> Result<Val> {
     use Val::*;
+    if matches!(
+        op,
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+    ) && !a.is_null()
+        && !b.is_null()
+    {
+        if let Some(r) = crate::temporal::func::arith(op, &a, &b) {
+            return r;
+        }
+    }
     Ok(match op {
         BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
             opt_bool(compare_op(op, &a, &b))

@@ -15,6 +15,7 @@ pub fn to_string_scalar(v: &Val) -> String {
         Val::Float(f) => format_float(*f),
         Val::Bool(b) => b.to_string(),
         Val::Str(s) => s.to_string(),
+        Val::Temporal(t) => t.to_string(),
         _ => String::new(),
     }
 }
@@ -78,6 +79,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0),
         ),
+        F::Temporal(t) => crate::temporal::func::call(t, &args)?,
         _ if a0.is_null() && !matches!(f, F::Range | F::ValueType) => Val::Null,
         F::Id => match a0 {
             Val::Node(n) => Val::Int(n.0 as i64),
@@ -223,7 +225,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             Val::list(out)
         }
         F::ToString | F::ToStringOrNull => match a0 {
-            v @ (Val::Int(_) | Val::Float(_) | Val::Bool(_) | Val::Str(_)) => {
+            v @ (Val::Int(_) | Val::Float(_) | Val::Bool(_) | Val::Str(_) | Val::Temporal(_)) => {
                 Val::str(&to_string_scalar(&v))
             }
             _ if f == F::ToStringOrNull => Val::Null,
@@ -448,6 +450,14 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             Val::Node(_) => "NODE NOT NULL",
             Val::Rel(_) => "RELATIONSHIP NOT NULL",
             Val::Path(_) => "PATH NOT NULL",
+            Val::Temporal(t) => match t.kind() {
+                crate::temporal::TemporalKind::Date => "DATE NOT NULL",
+                crate::temporal::TemporalKind::LocalTime => "LOCAL TIME NOT NULL",
+                crate::temporal::TemporalKind::Time => "ZONED TIME NOT NULL",
+                crate::temporal::TemporalKind::LocalDateTime => "LOCAL DATETIME NOT NULL",
+                crate::temporal::TemporalKind::DateTime => "ZONED DATETIME NOT NULL",
+                crate::temporal::TemporalKind::Duration => "DURATION NOT NULL",
+            },
         })),
     })
 }

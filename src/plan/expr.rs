@@ -153,6 +153,9 @@ pub enum Function {
     ToStringList,
     ToBooleanList,
     IsNaN,
+    /// `date(…)`, `datetime.truncate(…)`, `duration.between(…)` and the other temporal
+    /// functions.
+    Temporal(crate::temporal::func::TemporalFn),
 }
 
 impl Function {
@@ -160,7 +163,11 @@ impl Function {
     /// argument counts.
     pub fn lookup(name: &str) -> Option<(Function, usize, usize)> {
         use Function::*;
-        let f = match name.to_ascii_lowercase().as_str() {
+        let lower = name.to_ascii_lowercase();
+        if let Some((t, min, max)) = crate::temporal::func::TemporalFn::lookup(&lower) {
+            return Some((Temporal(t), min, max));
+        }
+        let f = match lower.as_str() {
             "id" => (Id, 1, 1),
             "elementid" => (ElementId, 1, 1),
             "labels" => (Labels, 1, 1),
@@ -236,7 +243,11 @@ impl Function {
 
     /// True when the result can differ between calls with the same arguments.
     pub fn is_volatile(self) -> bool {
-        matches!(self, Function::Rand | Function::Timestamp)
+        match self {
+            Function::Rand | Function::Timestamp => true,
+            Function::Temporal(t) => t.is_volatile(),
+            _ => false,
+        }
     }
 }
 

@@ -433,6 +433,7 @@ fn val_key(v: &kg::val::Val, out: &mut String) {
         Val::Node(id) => write!(out, "node{}", id.0).unwrap(),
         Val::Rel(id) => write!(out, "rel{}", id.0).unwrap(),
         Val::Path(p) => write!(out, "path{:?}", p).unwrap(),
+        Val::Temporal(t) => write!(out, "t{}:{t}", t.kind_tag()).unwrap(),
     }
 }
 

@@ -622,6 +622,8 @@ pub fn from_value(value: &kg::Value) -> Result<Tv, String> {
         kg::Value::Map(map) => Tv::Map(props_of(map)?),
         kg::Value::Node(node) => node_of(node)?,
         kg::Value::Relationship(rel) => rel_of(rel)?,
+        // The TCK writes temporal values as their ISO-8601 strings.
+        kg::Value::Temporal(t) => Tv::Str(t.to_string()),
         kg::Value::Path(path) => {
             if path.nodes.len() != path.relationships.len() + 1 {
                 return Err(format!(

@@ -105,6 +105,8 @@ struct Dump {
     /// Per label: the nodes the label index returns and its count.
     label_index: Vec<(String, Vec<u64>, usize)>,
     type_counts: Vec<(String, usize)>,
+    /// Property indexes: name, label, key, indexed nodes, distinct values.
+    indexes: Vec<(String, String, String, usize, usize)>,
     /// Per node: its relationships in both directions, sorted.
     adjacency: Vec<(u64, Vec<(u64, u64)>)>,
 }
@@ -153,6 +155,19 @@ fn dump(g: &Graph) -> Dump {
         type_counts: g
             .type_names()
             .map(|(s, n)| (n.to_string(), g.type_count(s)))
+            .collect(),
+        indexes: g
+            .indexes()
+            .iter()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    g.label_name(i.label).to_string(),
+                    g.key_name(i.key).to_string(),
+                    i.len(),
+                    i.distinct_values(),
+                )
+            })
             .collect(),
         adjacency: g
             .nodes()
@@ -240,6 +255,8 @@ fn sample_graph() -> Graph {
     g.delete_node(gone);
     let tail = g.create_node(&[], vec![]);
     g.delete_node(tail);
+    g.create_index("person_name", person, name);
+    g.create_index("city_score", city, score);
     g.commit();
     g
 }
@@ -344,6 +361,8 @@ enum Op {
     SetProp(usize, usize, Val),
     RemoveLabel(usize, usize),
     AddLabel(usize, usize),
+    CreateIndex(usize, usize),
+    DropIndex(usize, usize),
 }
 
 const LABELS: &[&str] = &["Person", "City", "", "with space", "日本", "Ünïcödé"];
@@ -396,6 +415,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(n, k, x)| Op::SetProp(n, k, x)),
         1 => (any::<usize>(), 0..LABELS.len()).prop_map(|(n, l)| Op::RemoveLabel(n, l)),
         1 => (any::<usize>(), 0..LABELS.len()).prop_map(|(n, l)| Op::AddLabel(n, l)),
+        1 => (0..LABELS.len(), 0..KEYS.len()).prop_map(|(l, k)| Op::CreateIndex(l, k)),
+        1 => (0..LABELS.len(), 0..KEYS.len()).prop_map(|(l, k)| Op::DropIndex(l, k)),
     ]
 }
 
@@ -439,6 +460,12 @@ fn build(ops: &[Op]) -> Graph {
             }
             Op::AddLabel(n, l) if !nodes.is_empty() => {
                 g.add_label(nodes[n % nodes.len()], labels[*l]);
+            }
+            Op::CreateIndex(l, k) => {
+                g.create_index(&format!("index {l} {k}"), labels[*l], keys[*k]);
+            }
+            Op::DropIndex(l, k) => {
+                g.drop_index(&format!("index {l} {k}"));
             }
             _ => {}
         }
@@ -629,6 +656,73 @@ fn a_handmade_snapshot_following_the_doc_loads() {
     assert_eq!(
         d.rels,
         vec![(0, "T".to_string(), 0, 2, vec![("k".to_string(), V::Int(7))])]
+    );
+}
+
+#[test]
+fn the_example_in_the_format_doc_loads() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/snapshot-format.md");
+    let doc = std::fs::read_to_string(doc_path).unwrap();
+    let mut bytes = Vec::new();
+    for line in doc.lines() {
+        // xxd lines: `00000040: 0101 0141 ...  ascii`
+        let Some((offset, rest)) = line.split_once(": ") else {
+            continue;
+        };
+        if offset.len() != 8 || !offset.chars().all(|c| c.is_ascii_hexdigit()) {
+            continue;
+        }
+        assert_eq!(usize::from_str_radix(offset, 16).unwrap(), bytes.len());
+        let hex: String = rest
+            .split("  ")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        for i in (0..hex.len()).step_by(2) {
+            bytes.push(u8::from_str_radix(&hex[i..i + 2], 16).unwrap());
+        }
+    }
+    assert_eq!(bytes.len(), 64 + 39, "the dump is complete");
+    let dir = temp_dir();
+    let path = dir.path().join("example.kg");
+    std::fs::write(&path, &bytes).unwrap();
+    let g = load_graph(&path).unwrap();
+    let d = dump(&g);
+    assert_eq!(
+        (d.labels, d.types, d.keys),
+        (
+            vec!["A".to_string()],
+            vec!["T".to_string()],
+            vec!["k".to_string()]
+        )
+    );
+    assert_eq!((d.next_node, d.next_rel), (3, 1));
+    assert_eq!(
+        d.nodes,
+        vec![
+            (0, vec![], vec![]),
+            (
+                2,
+                vec!["A".to_string()],
+                vec![("k".to_string(), V::Str("x".into()))]
+            )
+        ]
+    );
+    assert_eq!(
+        d.rels,
+        vec![(0, "T".to_string(), 0, 2, vec![("k".to_string(), V::Int(7))])]
+    );
+    assert!(d.indexes.is_empty());
+    // kg writes exactly these bytes for this graph (apart from its own version string).
+    let again = dir.path().join("again.kg");
+    save_graph(&g, &again).unwrap();
+    let written = std::fs::read(&again).unwrap();
+    assert_eq!(written[64..], bytes[64..], "payload");
+    assert_eq!(
+        written[32..60],
+        bytes[32..60],
+        "counts, length, payload checksum"
     );
 }
 

@@ -1,5 +1,6 @@
 //! The snapshot payload, and the only module of kg that uses bincode: sections of
-//! interned names, next ids, node records and relationship records, written record by
+//! interned names, next ids, node records, relationship records and property index
+//! definitions (rebuilt on load), written record by
 //! record into a checksummed buffered writer and read back record by record, each record
 //! through a decoder with a byte limit, every length checked against the bytes that are
 //! left before anything is allocated. The byte layout is in `docs/snapshot-format.md`.
@@ -32,6 +33,7 @@ const SECTION_NAMES: u8 = 1;
 const SECTION_IDS: u8 = 2;
 const SECTION_NODES: u8 = 3;
 const SECTION_RELS: u8 = 4;
+const SECTION_INDEXES: u8 = 5;
 
 /// Value tags.
 const VALUE_NULL: u8 = 0;
@@ -248,6 +250,15 @@ fn encode_graph<W: Write>(
             "Encode",
             format!("the store reports {rel_count} relationships but holds {n_rels}"),
         )));
+    }
+
+    SECTION_INDEXES.encode(e)?;
+    let indexes = graph.indexes();
+    (indexes.len() as u64).encode(e)?;
+    for index in indexes {
+        index.name.as_str().encode(e)?;
+        index.label.0.encode(e)?;
+        index.key.0.encode(e)?;
     }
 
     SECTION_END.encode(e)?;
@@ -670,6 +681,8 @@ struct Seen {
     ids: Option<(u64, u64)>,
     nodes: bool,
     rels: bool,
+    /// Property indexes (name, label, key), built once all nodes are in.
+    indexes: Option<Vec<(Arc<str>, Symbol, Symbol)>>,
 }
 
 fn decode_graph<R: Read>(
@@ -835,7 +848,24 @@ fn decode_graph<R: Read>(
                     }
                 }
             }
-            SECTION_NAMES..=SECTION_RELS => {
+            SECTION_INDEXES if seen.names && seen.indexes.is_none() => {
+                let n = decode_len(&mut record(reader), "the index list")?;
+                let mut indexes = Vec::with_capacity(n.min(1 << 10));
+                for _ in 0..n {
+                    let mut d = record(reader);
+                    let name = decode_str(&mut d)?;
+                    let label = u32::decode(&mut d)?;
+                    let key = u32::decode(&mut d)?;
+                    if label >= name_counts[0] || key >= name_counts[2] {
+                        return invalid(format!(
+                            "index `{name}` refers to label #{label} and key #{key}, which do not exist"
+                        ));
+                    }
+                    indexes.push((name, Symbol(label), Symbol(key)));
+                }
+                seen.indexes = Some(indexes);
+            }
+            SECTION_NAMES..=SECTION_INDEXES => {
                 return invalid(format!("section {tag} is repeated or out of order"))
             }
             other => return invalid(format!("unknown section tag {other}")),
@@ -852,6 +882,11 @@ fn decode_graph<R: Read>(
     }
     let (next_node, next_rel) = seen.ids.expect("checked");
     graph.set_next_ids(next_node, next_rel);
+    for (name, label, key) in seen.indexes.unwrap_or_default() {
+        if !graph.create_index(&name, label, key) {
+            return invalid(format!("index `{name}` is defined twice"));
+        }
+    }
     graph.commit();
     Ok(graph)
 }

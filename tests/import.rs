@@ -482,7 +482,7 @@ fn node_row_errors() {
         (
             "integer",
             b"id:ID(P),n\n7,1\n 7 ,2\n",
-            "3: column id:ID(P): duplicate id ' 7 ' in group P",
+            "3: column id:ID(P): duplicate id '7' in group P",
         ),
         (
             "string",

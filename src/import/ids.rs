@@ -1,6 +1,7 @@
 //! Id spaces: for each id group, the map from the ids written in the files to kg's own
-//! node ids. Integer ids that are small and dense (the usual 0, 1, 2, …) live in a plain
-//! vector indexed by the id; any others go to an `FxHashMap`. String ids always use an
+//! node ids. Consecutive integer ids (the usual 0, 1, 2, …) are kept as a run and looked
+//! up by arithmetic; once they are not, small dense ids live in a plain vector indexed
+//! by the id and any others in an `FxHashMap`. String ids always use an
 //! `FxHashMap` keyed by their bytes. All of it is dropped when the import ends.
 
 use crate::val::NodeId;
@@ -15,14 +16,41 @@ const DENSE_SLACK: u64 = 1 << 16;
 /// Integer ids of one group.
 #[derive(Debug, Default)]
 pub struct IntIds {
+    /// While ids have come as `first, first + 1, …` for nodes `node, node + 1, …` (the
+    /// usual case), only the run is kept and a lookup is arithmetic: no memory is touched.
+    run: Option<Run>,
     dense: Vec<u64>,
     sparse: FxHashMap<i64, u64>,
     count: u64,
 }
 
+/// Ids `first..first + len` mapped to nodes `node..node + len`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    first: i64,
+    node: u64,
+    len: u64,
+}
+
+impl Run {
+    #[inline]
+    fn get(&self, id: i64) -> Option<u64> {
+        let offset = id.wrapping_sub(self.first) as u64;
+        (id >= self.first && offset < self.len).then(|| self.node + offset)
+    }
+
+    /// True when `(id, node)` continues the run.
+    fn continues(&self, id: i64, node: u64) -> bool {
+        self.first.checked_add(self.len as i64) == Some(id) && self.node + self.len == node
+    }
+}
+
 impl IntIds {
     #[inline]
     pub fn get(&self, id: i64) -> Option<NodeId> {
+        if let Some(run) = &self.run {
+            return run.get(id).map(NodeId);
+        }
         if let Ok(i) = usize::try_from(id) {
             if let Some(&n) = self.dense.get(i) {
                 if n != NONE {
@@ -38,9 +66,39 @@ impl IntIds {
 
     /// Records `id → node`; false when `id` is already taken.
     pub fn insert(&mut self, id: i64, node: NodeId) -> bool {
+        if self.count == 0 {
+            self.run = Some(Run {
+                first: id,
+                node: node.0,
+                len: 1,
+            });
+            self.count = 1;
+            return true;
+        }
+        if let Some(run) = &mut self.run {
+            if run.continues(id, node.0) {
+                run.len += 1;
+                self.count += 1;
+                return true;
+            }
+            if run.get(id).is_some() {
+                return false;
+            }
+            // The run ends: spell it out in the general maps.
+            let run = self.run.take().expect("matched above");
+            self.count = 0;
+            for k in 0..run.len {
+                self.insert_general(run.first + k as i64, run.node + k);
+            }
+        }
         if self.get(id).is_some() {
             return false;
         }
+        self.insert_general(id, node.0);
+        true
+    }
+
+    fn insert_general(&mut self, id: i64, node: u64) {
         let dense_limit = self.count.saturating_mul(2).saturating_add(DENSE_SLACK);
         match u64::try_from(id) {
             Ok(i) if i < dense_limit => {
@@ -48,14 +106,13 @@ impl IntIds {
                 if i >= self.dense.len() {
                     self.dense.resize(i + 1, NONE);
                 }
-                self.dense[i] = node.0;
+                self.dense[i] = node;
             }
             _ => {
-                self.sparse.insert(id, node.0);
+                self.sparse.insert(id, node);
             }
         }
         self.count += 1;
-        true
     }
 }
 
@@ -173,6 +230,35 @@ mod tests {
             assert_eq!(inserted, i != 100_000);
         }
         assert_eq!(ids.get(100_000), Some(NodeId(0)));
+    }
+
+    #[test]
+    fn runs_of_consecutive_ids() {
+        let mut ids = IntIds::default();
+        for i in 0..1000 {
+            assert!(ids.insert(i - 500, NodeId(i as u64 + 7)));
+        }
+        assert!(ids.run.is_some() && ids.dense.is_empty());
+        assert_eq!(ids.get(-500), Some(NodeId(7)));
+        assert_eq!(ids.get(499), Some(NodeId(1006)));
+        assert_eq!(ids.get(500), None);
+        assert_eq!(ids.get(-501), None);
+        assert_eq!(ids.get(i64::MIN), None);
+        assert!(!ids.insert(0, NodeId(5000)));
+        assert!(ids.run.is_some());
+        // A gap ends the run; everything stays findable.
+        assert!(ids.insert(2000, NodeId(1007)));
+        assert!(ids.run.is_none());
+        assert_eq!(ids.get(-500), Some(NodeId(7)));
+        assert_eq!(ids.get(499), Some(NodeId(1006)));
+        assert_eq!(ids.get(2000), Some(NodeId(1007)));
+        assert!(!ids.insert(-1, NodeId(1)));
+        // A run at the very top of the range does not overflow.
+        let mut ids = IntIds::default();
+        assert!(ids.insert(i64::MAX, NodeId(0)));
+        assert!(ids.insert(0, NodeId(1)));
+        assert_eq!(ids.get(i64::MAX), Some(NodeId(0)));
+        assert_eq!(ids.get(0), Some(NodeId(1)));
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub struct Loader {
     settings: Settings,
     pub nodes: u64,
     pub rels: u64,
+    /// (label, key) of named ID columns, by the labels their nodes carry: worth an index.
+    pub id_indexes: Vec<(Symbol, Symbol)>,
+    /// Labels of the current source's nodes that came spelled out (not numbered).
+    inline_labels: Vec<Symbol>,
     bad: BadRows,
     progress: Progress,
     /// Bytes of the sources finished so far.
@@ -376,6 +380,8 @@ impl Loader {
             settings,
             nodes: 0,
             rels: 0,
+            id_indexes: Vec::new(),
+            inline_labels: Vec::new(),
             bad: BadRows {
                 skip: settings.skip_bad_rows,
                 count: 0,
@@ -528,6 +534,17 @@ impl Loader {
             Ok(())
         })?;
         self.bytes_done += source_bytes;
+        // A named ID column is a key of the labels its nodes carry.
+        if let Some((_, _, Some(key))) = plan.id {
+            let mut labels = plan.prefix_labels.clone();
+            labels.extend(label_sets.resolved.iter().flatten().flatten().copied());
+            labels.extend(std::mem::take(&mut self.inline_labels));
+            for label in labels {
+                if !self.id_indexes.contains(&(label, key)) {
+                    self.id_indexes.push((label, key));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -582,12 +599,20 @@ impl Loader {
                     .get(n, |text| label_set(graph, prefix, text, delimiter))
                     .clone()
             }
-            NameRef::Inline(text) => label_set(
-                &mut self.graph,
-                &plan.prefix_labels,
-                &text,
-                self.settings.array_delimiter,
-            ),
+            NameRef::Inline(text) => {
+                let set = label_set(
+                    &mut self.graph,
+                    &plan.prefix_labels,
+                    &text,
+                    self.settings.array_delimiter,
+                );
+                for &label in &set {
+                    if !self.inline_labels.contains(&label) {
+                        self.inline_labels.push(label);
+                    }
+                }
+                set
+            }
         };
         self.graph.load_node(node_id, labels, props);
         self.nodes += 1;

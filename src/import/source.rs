@@ -1,8 +1,8 @@
 //! Input sources: one `--nodes` or `--relationships` argument, `[PREFIX=]FILE[,FILE…]`,
 //! is a prefix (labels or a relationship type) and a list of files read as one stream
 //! whose first line is the header (so the first file may be a header-only file). `Rows`
-//! reads that stream record by record, and finds the line number of a record only when a
-//! message needs it.
+//! reads that stream record by record; `LineFinder` finds the line number of a record
+//! only when a message needs it.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -60,14 +60,20 @@ pub struct Dialect {
 
 /// Finds the line of a byte offset in a file by reading it forward; offsets must come in
 /// increasing order (they do: records are reported in file order).
-struct LineFinder {
+pub struct LineFinder {
     input: Option<BufReader<File>>,
     offset: u64,
     line: u64,
 }
 
+impl Default for LineFinder {
+    fn default() -> Self {
+        LineFinder::new()
+    }
+}
+
 impl LineFinder {
-    fn new() -> LineFinder {
+    pub fn new() -> LineFinder {
         LineFinder {
             input: None,
             offset: 0,
@@ -77,7 +83,7 @@ impl LineFinder {
 
     /// The line on which the record read from `offset` starts: the line of the first byte
     /// at or after `offset` that is not a line ending (csv skips blank lines).
-    fn record_line(&mut self, path: &Path, offset: u64) -> u64 {
+    pub fn record_line(&mut self, path: &Path, offset: u64) -> u64 {
         if self.input.is_none() || offset < self.offset {
             match File::open(path) {
                 Ok(f) => self.input = Some(BufReader::with_capacity(1 << 16, f)),
@@ -119,7 +125,6 @@ pub struct Rows {
     files: Vec<PathBuf>,
     index: usize,
     reader: Option<csv::Reader<File>>,
-    lines: LineFinder,
     /// Bytes of the files before the current one.
     bytes_before: u64,
 }
@@ -131,7 +136,6 @@ impl Rows {
             files: files.to_vec(),
             index: 0,
             reader: None,
-            lines: LineFinder::new(),
             bytes_before: 0,
         }
     }
@@ -149,7 +153,6 @@ impl Rows {
             .buffer_capacity(1 << 20)
             .from_reader(file);
         self.reader = Some(reader);
-        self.lines = LineFinder::new();
         Ok(())
     }
 
@@ -182,16 +185,14 @@ impl Rows {
         }
     }
 
+    /// The index of the file the last record came from.
+    pub fn file_index(&self) -> usize {
+        self.index.min(self.files.len() - 1)
+    }
+
     /// The file the last record came from.
     pub fn file(&self) -> &Path {
         &self.files[self.index.min(self.files.len() - 1)]
-    }
-
-    /// The line on which `record` (the last one read) starts in its file.
-    pub fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let offset = record.position().map_or(0, |p| p.byte());
-        let path = self.files[self.index.min(self.files.len() - 1)].clone();
-        self.lines.record_line(&path, offset)
     }
 
     /// Bytes consumed so far over all files of this source.
@@ -236,9 +237,11 @@ mod tests {
             },
         );
         let mut record = csv::ByteRecord::new();
+        let mut finder = LineFinder::new();
         let mut lines = Vec::new();
         while rows.next(&mut record).unwrap() {
-            lines.push(rows.line_of(&record));
+            let offset = record.position().map_or(0, |p| p.byte());
+            lines.push(finder.record_line(&path, offset));
         }
         assert_eq!(lines, [1, 2, 5, 7, 9]);
     }

@@ -875,6 +875,82 @@ impl Operator for ShortestPathOp<'_> {
     }
 }
 
+fn reverse(dir: Direction) -> Direction {
+    match dir {
+        Direction::Outgoing => Direction::Incoming,
+        Direction::Incoming => Direction::Outgoing,
+        Direction::Both => Direction::Both,
+    }
+}
+
+/// One shortest path from `a` to `b` (a ≠ b) by breadth-first search from both ends,
+/// always growing the smaller frontier: on power-law graphs this visits a small fraction
+/// of what a one-sided search does. The first meeting found while expanding a level is a
+/// shortest path, because any shorter one would have met at an earlier level.
+fn bidirectional_shortest(
+    g: &Graph,
+    a: NodeId,
+    b: NodeId,
+    dir: Direction,
+    types: &[Symbol],
+    max: u64,
+) -> Option<(Vec<NodeId>, Vec<RelId>)> {
+    // parent maps: node -> (previous node towards the side's root, relationship)
+    let mut fwd: FxHashMap<NodeId, Option<(NodeId, RelId)>> = FxHashMap::default();
+    let mut bwd: FxHashMap<NodeId, Option<(NodeId, RelId)>> = FxHashMap::default();
+    fwd.insert(a, None);
+    bwd.insert(b, None);
+    let mut front_f = vec![a];
+    let mut front_b = vec![b];
+    let mut length = 0u64;
+    while !front_f.is_empty() && !front_b.is_empty() && length < max {
+        length += 1;
+        let forward = front_f.len() <= front_b.len();
+        let (front, seen, other, side_dir) = if forward {
+            (&mut front_f, &mut fwd, &bwd, dir)
+        } else {
+            (&mut front_b, &mut bwd, &fwd, reverse(dir))
+        };
+        let mut next = Vec::new();
+        let mut meet = None;
+        'level: for &n in front.iter() {
+            for (r, m) in g.expand(n, side_dir, types) {
+                if seen.contains_key(&m) {
+                    continue;
+                }
+                seen.insert(m, Some((n, r)));
+                if other.contains_key(&m) {
+                    meet = Some(m);
+                    break 'level;
+                }
+                next.push(m);
+            }
+        }
+        if let Some(m) = meet {
+            // Walk from the meeting node back to a, then on to b.
+            let mut nodes = vec![m];
+            let mut rels = Vec::new();
+            let mut cur = m;
+            while let Some(Some((p, r))) = fwd.get(&cur) {
+                nodes.push(*p);
+                rels.push(*r);
+                cur = *p;
+            }
+            nodes.reverse();
+            rels.reverse();
+            let mut cur = m;
+            while let Some(Some((p, r))) = bwd.get(&cur) {
+                nodes.push(*p);
+                rels.push(*r);
+                cur = *p;
+            }
+            return Some((nodes, rels));
+        }
+        *front = next;
+    }
+    None
+}
+
 /// BFS from `a` to `b`; every shortest path when `all`, else one.
 #[allow(clippy::too_many_arguments)]
 fn shortest_paths(
@@ -887,6 +963,11 @@ fn shortest_paths(
     max: u64,
     all: bool,
 ) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
+    if !all && min <= 1 && a != b {
+        return bidirectional_shortest(g, a, b, dir, types, max)
+            .into_iter()
+            .collect();
+    }
     if a == b {
         return if min == 0 {
             vec![(vec![a], Vec::new())]

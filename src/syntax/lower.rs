@@ -12,6 +12,9 @@ use std::sync::OnceLock;
 
 type P<'a> = Pair<'a, Rule>;
 
+/// The most operators one expression may chain (`a AND b AND …`).
+pub const MAX_OPERATORS: usize = 2_000;
+
 fn span(p: &P) -> Span {
     let s = p.as_span();
     Span::new(s.start(), s.end())
@@ -567,7 +570,20 @@ impl Lowerer {
     // ---------------------------------------------------------- expressions
 
     pub fn expr(&self, p: P) -> Result<Expr> {
+        let sp = span(&p);
         let pairs = p.into_inner();
+        // A chain of operators becomes a tree as deep as the chain is long; planning and
+        // evaluation walk it recursively, so bound it well within a default thread stack.
+        let operators = pairs.clone().count() / 2;
+        if operators > MAX_OPERATORS {
+            return Err(Error::syntax(
+                "UnexpectedSyntax",
+                format!(
+                    "the expression has {operators} operators, more than the {MAX_OPERATORS} kg allows in one expression"
+                ),
+            )
+            .with_span(sp));
+        }
         self.pratt_expr(pairs)
     }
 

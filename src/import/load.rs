@@ -511,24 +511,25 @@ impl Loader {
         let mut source_bytes = 0u64;
         std::thread::scope(|scope| -> Result<()> {
             let plan = &plan;
-            let batches =
+            let mut batches =
                 pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
                     parse_node(plan, &settings, record, names)
                 });
-            for message in batches {
-                let batch = match message {
+            while let Some(message) = batches.next() {
+                let mut batch = match message {
                     Message::Batch(batch) => batch,
                     Message::Failed(e) => return Err(e),
                 };
                 label_sets.add(batch.new_names);
                 source_rows += batch.rows.len() as u64;
                 source_bytes = batch.bytes;
-                for (origin, row) in batch.rows {
+                for (origin, row) in batch.rows.drain(..) {
                     let stored = row.and_then(|node| self.store_node(plan, &mut label_sets, node));
                     if let Err(e) = stored {
                         self.bad.report(&source.files, &mut lines, origin, e)?;
                     }
                 }
+                batches.recycle(batch.rows);
                 self.batch_done(source_bytes, source_rows, FileKind::Nodes);
             }
             Ok(())
@@ -695,19 +696,19 @@ impl Loader {
         let ids = std::mem::replace(&mut self.ids, IdSpaces::new(settings.integer_ids));
         let loaded = std::thread::scope(|scope| -> Result<()> {
             let (plan, ids) = (&plan, &ids);
-            let batches =
+            let mut batches =
                 pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
                     parse_rel(plan, ids, &settings, record, names)
                 });
-            for message in batches {
-                let batch = match message {
+            while let Some(message) = batches.next() {
+                let mut batch = match message {
                     Message::Batch(batch) => batch,
                     Message::Failed(e) => return Err(e),
                 };
                 types.add(batch.new_names);
                 source_rows += batch.rows.len() as u64;
                 source_bytes = batch.bytes;
-                for (origin, row) in batch.rows {
+                for (origin, row) in batch.rows.drain(..) {
                     match row {
                         Ok(rel) => {
                             let rel_type = match rel.rel_type {
@@ -732,6 +733,7 @@ impl Loader {
                         Err(e) => self.bad.report(&source.files, &mut lines, origin, e)?,
                     }
                 }
+                batches.recycle(batch.rows);
                 self.batch_done(source_bytes, source_rows, FileKind::Relationships);
             }
             Ok(())

@@ -317,6 +317,10 @@ pub fn run(args: &ImportArgs) -> Result<ImportReport> {
     crate::snapshot::save_graph(&loader.graph, &args.output)?;
     let save_elapsed = saving.elapsed();
     let (bad_rows, bad_row_samples) = loader.bad_rows();
+    // Freeing millions of records takes a while and nobody waits for it: let a thread of
+    // its own do it (a command that exits right after does not wait for it either).
+    let graph = std::mem::take(&mut loader.graph);
+    std::thread::spawn(move || drop(graph));
     Ok(ImportReport {
         output: args.output.clone(),
         nodes: loader.nodes,

@@ -5,12 +5,12 @@
 //! labels, a relationship type) are numbered by the reader and sent once, with the first
 //! batch that uses them.
 
-use super::source::{Dialect, Rows};
+use super::source::{self, Dialect};
 use crate::error::Error;
 use csv::ByteRecord;
 use rustc_hash::FxHashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread::Scope;
 
 /// Rows per batch.
@@ -80,7 +80,7 @@ impl Names {
 
 /// Parsed rows, with the names first used in them.
 pub struct Batch<T> {
-    pub rows: Vec<(Origin, Result<T, RowError>)>,
+    pub rows: Rows<T>,
     /// Names numbered `previous count..`, in order.
     pub new_names: Vec<String>,
     /// Bytes of the source read so far.
@@ -93,6 +93,30 @@ pub enum Message<T> {
     Failed(Error),
 }
 
+/// Parsed rows with their origins.
+pub type Rows<T> = Vec<(Origin, Result<T, RowError>)>;
+
+/// The receiving end: batches in order, and a way to hand emptied row vectors back.
+pub struct Batches<T> {
+    receiver: Receiver<Message<T>>,
+    spare: Sender<Rows<T>>,
+}
+
+impl<T> Batches<T> {
+    /// Gives an emptied row vector back to the reader for reuse.
+    pub fn recycle(&self, mut rows: Rows<T>) {
+        rows.clear();
+        let _ = self.spare.send(rows);
+    }
+}
+
+impl<T> Iterator for Batches<T> {
+    type Item = Message<T>;
+    fn next(&mut self) -> Option<Message<T>> {
+        self.receiver.recv().ok()
+    }
+}
+
 /// Starts the reader thread over `files` (whose first record, the header, is skipped),
 /// parsing every record with `parse`. The thread stops at the end of the files, after
 /// an I/O error (sent as `Message::Failed`), or when the receiver is dropped.
@@ -101,26 +125,31 @@ pub fn spawn<'scope, 'env, T, P>(
     files: &[PathBuf],
     dialect: Dialect,
     mut parse: P,
-) -> Receiver<Message<T>>
+) -> Batches<T>
 where
     T: Send + 'scope,
     P: FnMut(&ByteRecord, &mut Names) -> Result<T, RowError> + Send + 'scope,
 {
     let (sender, receiver) = sync_channel(BATCHES_AHEAD);
-    let mut rows = Rows::new(files, dialect);
+    let (spare, spares) = channel::<Rows<T>>();
+    let mut rows = source::Rows::new(files, dialect);
     scope.spawn(move || {
+        let mut reader = Reader {
+            sender,
+            spares,
+            names: Names::default(),
+            batch: Vec::with_capacity(BATCH_ROWS),
+        };
         let mut record = ByteRecord::new();
-        let mut names = Names::default();
         // The header was read by the main thread.
         match rows.next(&mut record) {
             Ok(true) => {}
             Ok(false) => return,
             Err(e) => {
-                let _ = sender.send(Message::Failed(e));
+                let _ = reader.sender.send(Message::Failed(e));
                 return;
             }
         }
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
         loop {
             match rows.next(&mut record) {
                 Ok(true) => {
@@ -128,44 +157,52 @@ where
                         file: rows.file_index(),
                         offset: record.position().map_or(0, |p| p.byte()),
                     };
-                    batch.push((origin, parse(&record, &mut names)));
-                    if batch.len() == BATCH_ROWS
-                        && !send(&sender, &mut batch, &mut names, rows.bytes_read())
-                    {
+                    let parsed = parse(&record, &mut reader.names);
+                    reader.batch.push((origin, parsed));
+                    if reader.batch.len() == BATCH_ROWS && !reader.send(rows.bytes_read()) {
                         return;
                     }
                 }
                 Ok(false) => {
-                    send(&sender, &mut batch, &mut names, rows.bytes_read());
+                    reader.send(rows.bytes_read());
                     return;
                 }
                 Err(e) => {
-                    if send(&sender, &mut batch, &mut names, rows.bytes_read()) {
-                        let _ = sender.send(Message::Failed(e));
+                    if reader.send(rows.bytes_read()) {
+                        let _ = reader.sender.send(Message::Failed(e));
                     }
                     return;
                 }
             }
         }
     });
-    receiver
+    Batches { receiver, spare }
 }
 
-/// Sends the batch so far; false when the receiver is gone.
-fn send<T>(
-    sender: &SyncSender<Message<T>>,
-    batch: &mut Vec<(Origin, Result<T, RowError>)>,
-    names: &mut Names,
-    bytes: u64,
-) -> bool {
-    let rows = std::mem::replace(batch, Vec::with_capacity(BATCH_ROWS));
-    sender
-        .send(Message::Batch(Batch {
-            rows,
-            new_names: std::mem::take(&mut names.fresh),
-            bytes,
-        }))
-        .is_ok()
+/// The reader thread's state.
+struct Reader<T> {
+    sender: SyncSender<Message<T>>,
+    spares: Receiver<Rows<T>>,
+    names: Names,
+    batch: Rows<T>,
+}
+
+impl<T> Reader<T> {
+    /// Sends the batch so far; false when the receiver is gone.
+    fn send(&mut self, bytes: u64) -> bool {
+        let fresh = self
+            .spares
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
+        let rows = std::mem::replace(&mut self.batch, fresh);
+        self.sender
+            .send(Message::Batch(Batch {
+                rows,
+                new_names: std::mem::take(&mut self.names.fresh),
+                bytes,
+            }))
+            .is_ok()
+    }
 }
 
 #[cfg(test)]

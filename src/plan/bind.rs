@@ -44,6 +44,10 @@ impl Scope {
     }
 }
 
+/// One projection item while planning: column name, expression (or, for `*`, the
+/// variable's slot and kind), and its span.
+type ProjItem<'e> = (String, Option<&'e Expr>, Option<(usize, Kind)>, Span);
+
 /// Where an expression is compiled: decides whether aggregates are allowed.
 struct AggSink<'a> {
     aggs: &'a mut Vec<AggCall>,
@@ -905,7 +909,7 @@ impl<'a> Binder<'a> {
         is_with: bool,
     ) -> Result<(PlanNode, Scope, Vec<String>, Vec<usize>)> {
         // The items: `*` first (variables in scope, by name), then the listed ones.
-        let mut items: Vec<(String, Option<&Expr>, Option<(usize, Kind)>, Span)> = Vec::new();
+        let mut items: Vec<ProjItem> = Vec::new();
         if body.star {
             let mut vars: Vec<&(String, usize, Kind)> = scope.vars.iter().collect();
             vars.sort_by(|a, b| a.0.cmp(&b.0));
@@ -2395,7 +2399,7 @@ impl CExpr {
                     f(x);
                 }
             }
-            CExpr::List(items) | CExpr::Call(_, items) => items.iter().for_each(|x| f(x)),
+            CExpr::List(items) | CExpr::Call(_, items) => items.iter().for_each(&mut *f),
             CExpr::Map(entries) => entries.iter().for_each(|(_, x)| f(x)),
             CExpr::Case {
                 subject,
@@ -2471,11 +2475,11 @@ impl CExpr {
             ),
             CExpr::IsNull(x, n) => CExpr::IsNull(b(x, f), *n),
             CExpr::HasLabels(x, l) => CExpr::HasLabels(b(x, f), l.clone()),
-            CExpr::List(items) => CExpr::List(items.iter().map(|x| f(x)).collect()),
+            CExpr::List(items) => CExpr::List(items.iter().map(&mut *f).collect()),
             CExpr::Map(entries) => {
                 CExpr::Map(entries.iter().map(|(k, x)| (k.clone(), f(x))).collect())
             }
-            CExpr::Call(func, args) => CExpr::Call(*func, args.iter().map(|x| f(x)).collect()),
+            CExpr::Call(func, args) => CExpr::Call(*func, args.iter().map(&mut *f).collect()),
             CExpr::Case {
                 subject,
                 whens,

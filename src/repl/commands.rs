@@ -377,7 +377,7 @@ pub fn suggest(word: &str) -> Option<&'static str> {
         } else {
             edit_distance(&word, c.name)
         };
-        if best.map_or(true, |(bd, _)| d < bd) {
+        if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c.name));
         }
     }

@@ -131,7 +131,7 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
                 || text.trim().is_empty()
                 || text.starts_with("//")
                 || text.starts_with("/*")
-                || text.chars().any(|c| !c.is_ascii());
+                || !text.is_ascii();
             if !is_blank {
                 names.push(format!("`{text}`"));
             }

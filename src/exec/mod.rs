@@ -43,6 +43,9 @@ pub struct Runtime<'g> {
     ticks: u32,
     regexes: FxHashMap<Arc<str>, regex::Regex>,
     rng: u64,
+    /// Rows dropped by filters and aggregates, reused by scans and expansions so that the
+    /// hot loops do not allocate per row.
+    pool: Vec<Row>,
 }
 
 impl Runtime<'_> {
@@ -63,6 +66,24 @@ impl Runtime<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A copy of `template`, in a recycled allocation when one is available.
+    pub fn copy_row(&mut self, template: &Row) -> Row {
+        match self.pool.pop() {
+            Some(mut row) => {
+                row.clone_from(template);
+                row
+            }
+            None => template.clone(),
+        }
+    }
+
+    /// Gives a row that is no longer needed back for reuse.
+    pub fn recycle(&mut self, row: Row) {
+        if self.pool.len() < 256 {
+            self.pool.push(row);
+        }
     }
 
     /// Fails when an operator would hold more rows than the memory guard allows.
@@ -209,6 +230,7 @@ pub fn run(plan: &Plan, graph: &mut Graph, ctx: &Context) -> Result<Output> {
         ticks: 0,
         regexes: FxHashMap::default(),
         rng: seed | 1,
+        pool: Vec::new(),
     };
     let start_row: Row = vec![Val::Null; plan.width];
     let mut rows: Vec<Row> = Vec::new();
@@ -247,6 +269,7 @@ pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
         ticks: 0,
         regexes: FxHashMap::default(),
         rng: 1,
+        pool: Vec::new(),
     };
     let row: Row = vec![Val::Null; width];
     expr::eval(e, &row, &mut rt)

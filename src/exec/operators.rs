@@ -301,7 +301,7 @@ impl Operator for NodeScanOp<'_> {
                     if !rt.graph.contains_node(n) {
                         continue;
                     }
-                    let mut out = row.clone();
+                    let mut out = rt.copy_row(row);
                     out[self.slot] = Val::Node(n);
                     return Ok(Some(out));
                 }
@@ -500,7 +500,7 @@ impl Operator for ExpandOp<'_> {
                     if rel_used(row, unique_from, r) {
                         continue;
                     }
-                    let mut out = row.clone();
+                    let mut out = rt.copy_row(row);
                     out[*rel] = Val::Rel(r);
                     out[*to] = Val::Node(other);
                     return Ok(Some(out));
@@ -1099,6 +1099,7 @@ impl Operator for FilterOp<'_> {
             if eval_predicate(self.predicate, &row, rt)? {
                 return Ok(Some(row));
             }
+            rt.recycle(row);
         }
         Ok(None)
     }
@@ -1180,6 +1181,30 @@ impl Operator for AggregateOp<'_> {
             let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
             let mut groups: Vec<(Vec<Val>, Vec<Acc>)> = Vec::new();
             let mut k = EquivKey(Vec::with_capacity(self.keys.len()));
+            if self.keys.is_empty() {
+                // One group: no hashing per row.
+                let mut accs: Vec<Acc> = self
+                    .aggs
+                    .iter()
+                    .map(|a| Acc::new(a.func, a.distinct))
+                    .collect();
+                while let Some(row) = self.input.next(rt)? {
+                    rt.tick()?;
+                    for (a, acc) in self.aggs.iter().zip(accs.iter_mut()) {
+                        let v = match &a.arg {
+                            Some(e) => Some(eval(e, &row, rt)?),
+                            None => None,
+                        };
+                        let extra = match &a.extra {
+                            Some(e) => Some(eval(e, &row, rt)?),
+                            None => None,
+                        };
+                        acc.add(v, extra)?;
+                    }
+                    rt.recycle(row);
+                }
+                groups.push((Vec::new(), accs));
+            }
             while let Some(row) = self.input.next(rt)? {
                 rt.tick()?;
                 k.0.clear();
@@ -1212,6 +1237,7 @@ impl Operator for AggregateOp<'_> {
                     };
                     acc.add(v, extra)?;
                 }
+                rt.recycle(row);
             }
             if groups.is_empty() && self.keys.is_empty() {
                 let accs = self

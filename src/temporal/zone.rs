@@ -135,8 +135,12 @@ impl Zone {
     /// The datetime at an instant in this zone.
     pub fn at_instant(&self, instant: i128) -> Result<DateTime, String> {
         let offset = self.offset_at(instant)?;
+        let local = LocalDateTime::from_nanos(instant + offset as i128 * NANOS_PER_SECOND as i128);
+        if !super::calendar::in_range(local.date.days) {
+            return Err("date out of range".to_string());
+        }
         Ok(DateTime {
-            local: LocalDateTime::from_nanos(instant + offset as i128 * NANOS_PER_SECOND as i128),
+            local,
             offset,
             zone: self.name(),
         })

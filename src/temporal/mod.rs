@@ -19,6 +19,7 @@ use std::cmp::Ordering;
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
+pub use build::begin_statement;
 pub use duration::Duration;
 
 pub const NANOS_PER_SECOND: i64 = 1_000_000_000;

@@ -342,3 +342,19 @@ fn snapshots_keep_temporal_properties() {
         ]
     );
 }
+
+#[test]
+fn current_values_in_a_zone() {
+    assert_eq!(
+        one("RETURN datetime({timezone: 'Asia/Kolkata'}).timezone"),
+        "'Asia/Kolkata'"
+    );
+    assert_eq!(one("RETURN time({timezone: '-03:00'}).offset"), "'-03:00'");
+    assert_eq!(
+        one("RETURN date({timezone: 'Pacific/Kiritimati'}) >= date({timezone: 'Pacific/Pago_Pago'})"),
+        "true"
+    );
+    // An offset that the named zone does not have at that time is refused.
+    let (kind, _) = error("RETURN datetime('2015-07-21T21:40+05:00[Europe/Stockholm]')");
+    assert_eq!(kind, "ArgumentError");
+}

@@ -127,6 +127,14 @@ pub fn call(f: TemporalFn, args: &[Val]) -> Result<Val> {
                 let t = super::parse::parse(kind, s, &build::default_zone()).map_err(value_err)?;
                 Ok(val(t))
             }
+            // `{timezone: …}` alone: the statement's current value in that zone.
+            Some(Val::Map(m))
+                if kind != TemporalKind::Duration
+                    && m.len() == 1
+                    && m.keys().all(|k| k.eq_ignore_ascii_case("timezone")) =>
+            {
+                now(kind, build::statement_instant(), m.values().next())
+            }
             Some(Val::Map(m)) => Ok(val(build::from_map(kind, m)?)),
             Some(Val::Temporal(t)) => Ok(val(build::select(kind, t)?)),
             Some(other) => Err(type_err(format!(

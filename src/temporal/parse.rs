@@ -181,7 +181,15 @@ pub fn parse(kind: TemporalKind, text: &str, default_zone: &Zone) -> Result<Temp
             };
             let local = LocalDateTime { date, time };
             let dt = match (offset, zone_name) {
-                (_, Some(name)) => zone::named(name)?.at_local(local, offset)?,
+                (_, Some(name)) => {
+                    let dt = zone::named(name)?.at_local(local, offset)?;
+                    if offset.is_some_and(|o| o != dt.offset) {
+                        return Err(format!(
+                            "the offset and the time zone do not match: '{text}'"
+                        ));
+                    }
+                    dt
+                }
                 (Some(o), None) => DateTime {
                     local,
                     offset: o,

@@ -12,9 +12,10 @@ use super::progress::Progress;
 use super::source::{Dialect, LineFinder, Rows, Source};
 use super::values::{parse_int, parse_str, parse_value, quoted};
 use crate::error::{Error, Result};
-use crate::store::{Graph, Props, Symbol};
+use crate::store::{Graph, Symbol};
 use crate::val::{NodeId, RelId, Val};
 use csv::ByteRecord;
+use smallvec::SmallVec;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -125,11 +126,27 @@ struct RelPlan {
     properties: Vec<PropertySpec>,
 }
 
+/// Properties as the reader hands them over: inline, so that the reader thread allocates
+/// nothing that the main thread frees (a free across threads is slow in malloc).
+type NodeRowProps = SmallVec<[(Symbol, Val); 4]>;
+type RelRowProps = SmallVec<[(Symbol, Val); 2]>;
+
+/// The properties as a vector of exactly their length: the store keeps a few inline and
+/// decides by the vector's capacity (`SmallVec::into_vec` and `collect` round it up to 4,
+/// which would put every relationship's single property on the heap).
+fn exact_vec<A: smallvec::Array<Item = (Symbol, Val)>>(props: SmallVec<A>) -> Vec<(Symbol, Val)> {
+    let mut exact = Vec::with_capacity(props.len());
+    for prop in props {
+        exact.push(prop);
+    }
+    exact
+}
+
 /// A node row as parsed by the reader.
 struct ParsedNode {
     id: Option<Val>,
     labels: NameRef,
-    props: Props,
+    props: NodeRowProps,
 }
 
 /// A relationship row as parsed by the reader.
@@ -137,7 +154,7 @@ struct ParsedRel {
     start: NodeId,
     end: NodeId,
     rel_type: NameRef,
-    props: Props,
+    props: RelRowProps,
 }
 
 /// Checks the number of fields of a record.
@@ -164,14 +181,13 @@ fn check_width(columns: &[Column], record: &ByteRecord) -> Result<(), RowError> 
 }
 
 /// The non-empty property fields of a record as values.
-fn parse_properties(
+fn parse_properties<A: smallvec::Array<Item = (Symbol, Val)>>(
     specs: &[PropertySpec],
     columns: &[Column],
     record: &ByteRecord,
     array_delimiter: u8,
-    extra: usize,
-) -> Result<Props, RowError> {
-    let mut props: Props = Vec::with_capacity(specs.len() + extra);
+) -> Result<SmallVec<A>, RowError> {
+    let mut props = SmallVec::new();
     for &(i, key, value_type, array) in specs {
         let field = &record[i];
         if field.is_empty() {
@@ -197,7 +213,6 @@ fn parse_node(
         &plan.columns,
         record,
         settings.array_delimiter,
-        1,
     )?;
     let id = match plan.id {
         None => None,
@@ -291,7 +306,6 @@ fn parse_rel(
         &plan.columns,
         record,
         settings.array_delimiter,
-        0,
     )?;
     let rel_type = match plan.type_column {
         None => NameRef::Default,
@@ -514,7 +528,7 @@ impl Loader {
             let mut batches =
                 pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
                     parse_node(plan, &settings, record, names)
-                });
+                })?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,
@@ -615,7 +629,7 @@ impl Loader {
                 set
             }
         };
-        self.graph.load_node(node_id, labels, props);
+        self.graph.load_node(node_id, labels, exact_vec(props));
         self.nodes += 1;
         Ok(())
     }
@@ -699,7 +713,7 @@ impl Loader {
             let mut batches =
                 pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
                     parse_rel(plan, ids, &settings, record, names)
-                });
+                })?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,
@@ -726,7 +740,7 @@ impl Loader {
                                 rel.start,
                                 rel.end,
                                 rel_type,
-                                rel.props,
+                                exact_vec(rel.props),
                             );
                             self.rels += 1;
                         }

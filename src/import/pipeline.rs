@@ -125,7 +125,7 @@ pub fn spawn<'scope, 'env, T, P>(
     files: &[PathBuf],
     dialect: Dialect,
     mut parse: P,
-) -> Batches<T>
+) -> Result<Batches<T>, Error>
 where
     T: Send + 'scope,
     P: FnMut(&ByteRecord, &mut Names) -> Result<T, RowError> + Send + 'scope,
@@ -133,50 +133,53 @@ where
     let (sender, receiver) = sync_channel(BATCHES_AHEAD);
     let (spare, spares) = channel::<Rows<T>>();
     let mut rows = source::Rows::new(files, dialect);
-    scope.spawn(move || {
-        let mut reader = Reader {
-            sender,
-            spares,
-            names: Names::default(),
-            batch: Vec::with_capacity(BATCH_ROWS),
-        };
-        let mut record = ByteRecord::new();
-        // The header was read by the main thread.
-        match rows.next(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return,
-            Err(e) => {
-                let _ = reader.sender.send(Message::Failed(e));
-                return;
-            }
-        }
-        loop {
+    let spawned = std::thread::Builder::new()
+        .name("kg-import-reader".to_string())
+        .spawn_scoped(scope, move || {
+            let mut reader = Reader {
+                sender,
+                spares,
+                names: Names::default(),
+                batch: Vec::with_capacity(BATCH_ROWS),
+            };
+            let mut record = ByteRecord::new();
+            // The header was read by the main thread.
             match rows.next(&mut record) {
-                Ok(true) => {
-                    let origin = Origin {
-                        file: rows.file_index(),
-                        offset: record.position().map_or(0, |p| p.byte()),
-                    };
-                    let parsed = parse(&record, &mut reader.names);
-                    reader.batch.push((origin, parsed));
-                    if reader.batch.len() == BATCH_ROWS && !reader.send(rows.bytes_read()) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    let _ = reader.sender.send(Message::Failed(e));
+                    return;
+                }
+            }
+            loop {
+                match rows.next(&mut record) {
+                    Ok(true) => {
+                        let origin = Origin {
+                            file: rows.file_index(),
+                            offset: record.position().map_or(0, |p| p.byte()),
+                        };
+                        let parsed = parse(&record, &mut reader.names);
+                        reader.batch.push((origin, parsed));
+                        if reader.batch.len() == BATCH_ROWS && !reader.send(rows.bytes_read()) {
+                            return;
+                        }
+                    }
+                    Ok(false) => {
+                        reader.send(rows.bytes_read());
+                        return;
+                    }
+                    Err(e) => {
+                        if reader.send(rows.bytes_read()) {
+                            let _ = reader.sender.send(Message::Failed(e));
+                        }
                         return;
                     }
                 }
-                Ok(false) => {
-                    reader.send(rows.bytes_read());
-                    return;
-                }
-                Err(e) => {
-                    if reader.send(rows.bytes_read()) {
-                        let _ = reader.sender.send(Message::Failed(e));
-                    }
-                    return;
-                }
             }
-        }
-    });
-    Batches { receiver, spare }
+        });
+    spawned.map_err(|e| Error::io(format!("cannot start the reader thread: {e}")))?;
+    Ok(Batches { receiver, spare })
 }
 
 /// The reader thread's state.

@@ -119,11 +119,8 @@ impl ErrorSpec {
     }
     fn matches(&self, e: &Error) -> bool {
         e.kind().name() == self.kind
-            && self.code.as_deref().map_or(true, |c| e.code() == Some(c))
-            && self
-                .phase
-                .as_deref()
-                .map_or(true, |p| e.phase().name() == p)
+            && self.code.as_deref().is_none_or(|c| e.code() == Some(c))
+            && self.phase.as_deref().is_none_or(|p| e.phase().name() == p)
     }
     fn of(e: &Error, like: &ErrorSpec) -> ErrorSpec {
         ErrorSpec {

@@ -13,6 +13,8 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 
 type Props = Vec<(String, String)>;
+/// (relationship id, other node id) pairs.
+type Adjacent = Vec<(u64, u64)>;
 
 /// Everything observable about a graph, in a comparable form.
 #[derive(Debug, PartialEq)]
@@ -24,7 +26,7 @@ struct Dump {
     label_index: BTreeMap<String, Vec<u64>>,
     type_counts: BTreeMap<String, usize>,
     /// Per node: outgoing and incoming (relationship, other node) pairs, sorted.
-    adjacency: Vec<(u64, Vec<(u64, u64)>, Vec<(u64, u64)>)>,
+    adjacency: Vec<(u64, Adjacent, Adjacent)>,
 }
 
 fn dump(g: &Graph) -> Dump {

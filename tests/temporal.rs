@@ -358,3 +358,84 @@ fn current_values_in_a_zone() {
     let (kind, _) = error("RETURN datetime('2015-07-21T21:40+05:00[Europe/Stockholm]')");
     assert_eq!(kind, "ArgumentError");
 }
+
+mod never_panics {
+    use kg::temporal::zone::{self, Zone};
+    use kg::temporal::{
+        build, calendar, parse, Date, Duration, LocalDateTime, LocalTime, Temporal, TemporalKind,
+        Time,
+    };
+    use proptest::prelude::*;
+
+    const KINDS: [TemporalKind; 6] = [
+        TemporalKind::Date,
+        TemporalKind::LocalTime,
+        TemporalKind::Time,
+        TemporalKind::LocalDateTime,
+        TemporalKind::DateTime,
+        TemporalKind::Duration,
+    ];
+
+    proptest! {
+        #[test]
+        fn parsing_any_text(text in r"[-+0-9TWPYMDHSZ:.,\[\]a-z/_]{0,32}") {
+            for kind in KINDS {
+                if let Ok(t) = parse::parse(kind, &text, &build::default_zone()) {
+                    // Whatever parses prints as text that parses back to the same value.
+                    let again = parse::parse(kind, &t.to_string(), &build::default_zone());
+                    prop_assert_eq!(again, Ok(t));
+                }
+            }
+        }
+
+        #[test]
+        fn printing_then_parsing_gives_the_same_value(
+            days in calendar::days_from_civil(-99_999, 1, 1)..calendar::days_from_civil(99_999, 12, 31),
+            nanos in 0i64..86_400_000_000_000,
+            offset in -18 * 3600..=18 * 3600,
+            instant in -5_000_000_000_000_000_000i128..5_000_000_000_000_000_000,
+            zone_name in proptest::sample::select(vec!["Europe/Stockholm", "America/New_York",
+                "Australia/Eucla", "Asia/Kathmandu", "Pacific/Apia", "UTC"]),
+            months in any::<i32>(), d in any::<i32>(), secs in any::<i64>(), ns in 0i64..1_000_000_000,
+        ) {
+            let date = Date { days };
+            let time = LocalTime { nanos };
+            let local = LocalDateTime { date, time };
+            let values = vec![
+                Temporal::Date(date),
+                Temporal::LocalTime(time),
+                Temporal::Time(Time { time, offset }),
+                Temporal::LocalDateTime(local),
+                Temporal::DateTime(Zone::Fixed(offset).at_local(local, None).unwrap()),
+                Temporal::DateTime(zone::named(zone_name).unwrap().at_instant(instant).unwrap()),
+                Temporal::Duration(Duration::new(months as i64, d as i64, secs / 8, ns).unwrap()),
+            ];
+            for t in values {
+                let text = t.to_string();
+                let back = parse::parse(t.kind(), &text, &build::default_zone());
+                prop_assert_eq!(back, Ok(t), "{}", text);
+            }
+        }
+
+        #[test]
+        fn building_from_any_components(
+            year in prop_oneof![any::<i64>(), -3000i64..3000],
+            a in prop_oneof![any::<i64>(), -60i64..60],
+            b in prop_oneof![any::<i64>(), -60i64..60],
+            keys in proptest::sample::subsequence(
+                vec!["month", "day", "week", "dayOfWeek", "ordinalDay", "quarter",
+                     "dayOfQuarter", "hour", "minute", "second", "millisecond", "nanosecond"], 0..4),
+        ) {
+            let mut fields = format!("year: {year}");
+            for (i, k) in keys.iter().enumerate() {
+                fields.push_str(&format!(", {k}: {}", if i % 2 == 0 { a } else { b }));
+            }
+            for f in ["date", "localdatetime", "datetime"] {
+                let q = format!("RETURN {f}({{{fields}}}) AS v");
+                let _ = kg::Database::new().execute(&q, &kg::Params::new());
+            }
+            let q = format!("RETURN duration({{years: {year}, days: {a}, seconds: {b}}}) * {a}");
+            let _ = kg::Database::new().execute(&q, &kg::Params::new());
+        }
+    }
+}

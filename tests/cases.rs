@@ -49,6 +49,11 @@ fn main() {
     let mut files = Vec::new();
     collect_files(&root, &mut files);
     files.sort();
+    assert!(
+        !files.is_empty(),
+        "no case files found under {}",
+        root.display()
+    );
     let trials = files
         .into_iter()
         .map(|path| {

@@ -155,6 +155,8 @@ impl Database {
     /// Runs one statement. A statement that fails leaves the graph as it was before it.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
         self.cancel.store(false, Ordering::Relaxed);
+        // One clock reading per statement for date(), datetime.statement() and friends.
+        crate::temporal::begin_statement();
         let t0 = Instant::now();
         let statement = syntax::parse(query)?;
         let parse = t0.elapsed();

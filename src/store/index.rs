@@ -14,6 +14,8 @@ pub enum IndexKey {
     Int(i64),
     Float(u64),
     Str(Arc<str>),
+    /// Temporal values: their derived equality matches Cypher's `=`.
+    Temporal(Arc<crate::temporal::Temporal>),
 }
 
 impl IndexKey {
@@ -31,6 +33,7 @@ impl IndexKey {
                 }
             }
             Val::Str(s) => IndexKey::Str(s.clone()),
+            Val::Temporal(t) => IndexKey::Temporal(t.clone()),
             _ => return None,
         })
     }

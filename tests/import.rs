@@ -248,18 +248,58 @@ fn every_value_type_and_array_type() {
         &dir,
         "types.csv",
         "a:int,b:long,c:short,d:byte,e:float,f:double,g:boolean,h:string,i:char,j:date,\
-         k:int[],l:float[],m:boolean[],n:string[],o:long[],:LABEL\n\
-         -1, 9223372036854775807 ,3,4,0.5,-2e-3,True,text,c,2024-01-31,1; 2,1.5;2,true;false,;x,5,A;B;A\n",
+         k:int[],l:float[],m:boolean[],n:string[],o:long[],p:point,:LABEL\n\
+         -1, 9223372036854775807 ,3,4,0.5,-2e-3,True,text,c,2024-01-31,1; 2,1.5;2,true;false,;x,5,\
+         \"{x:1, y:2}\",A;B;A\n",
     );
     run(&ImportArgs::new([nodes], Vec::<String>::new(), &out)).unwrap();
     assert_eq!(
         q(
             &out,
             "MATCH (n) RETURN n.a, n.b, n.c, n.d, n.e, n.f, n.g, n.h, n.i, n.j, n.k, n.l, n.m, \
-             n.n, n.o, labels(n)"
+             n.n, n.o, n.p, labels(n)"
         ),
-        "-1 | 9223372036854775807 | 3 | 4 | 0.5 | -0.002 | true | 'text' | 'c' | '2024-01-31' \
-         | [1, 2] | [1.5, 2.0] | [true, false] | ['', 'x'] | [5] | ['A', 'B']"
+        "-1 | 9223372036854775807 | 3 | 4 | 0.5 | -0.002 | true | 'text' | 'c' | 2024-01-31 \
+         | [1, 2] | [1.5, 2.0] | [true, false] | ['', 'x'] | [5] | '{x:1, y:2}' | ['A', 'B']"
+    );
+}
+
+#[test]
+fn temporal_columns_hold_temporal_values() {
+    let dir = TempDir::new().unwrap();
+    let out = output(&dir);
+    let nodes = write(
+        &dir,
+        "t.csv",
+        "d:date,lt:localtime,t:time,ldt:localdatetime,dt:datetime,du:duration,ds:date[]\n\
+         2024-01-31,12:30:05,12:30+01:00,2024-01-31T12:30,2024-01-31T12:30:00Z,P1DT2H,\
+         2024-01-01;2024-12-31\n",
+    );
+    run(&ImportArgs::new(
+        [nodes.clone()],
+        Vec::<String>::new(),
+        &out,
+    ))
+    .unwrap();
+    assert_eq!(
+        q(
+            &out,
+            "MATCH (n) RETURN n.d = date('2024-01-31'), n.lt = localtime('12:30:05'), \
+             n.t = time('12:30+01:00'), n.ldt = localdatetime('2024-01-31T12:30'), \
+             n.dt = datetime('2024-01-31T12:30:00Z'), n.du = duration('P1DT2H'), \
+             n.ds[1].year, n.d.month"
+        ),
+        "true | true | true | true | true | true | 2024 | 1"
+    );
+    let bad = write(&dir, "bad.csv", "d:date\n2024-02-30\n");
+    let args = ImportArgs::new(
+        [bad.clone()],
+        Vec::<String>::new(),
+        dir.path().join("bad.kg"),
+    );
+    assert_eq!(
+        import_err(&args),
+        format!("{bad}:2: column d: '2024-02-30' is not a date")
     );
 }
 
@@ -289,6 +329,19 @@ fn several_label_columns_and_prefix_labels_merge() {
     assert_eq!(
         q(&out, "MATCH (n) RETURN n.name, labels(n) ORDER BY n.name"),
         "'x' | ['A', 'B', 'C', 'D']\n'y' | ['A', 'B']"
+    );
+}
+
+#[test]
+fn named_id_columns_are_indexed_per_label() {
+    let dir = TempDir::new().unwrap();
+    let out = output(&dir);
+    run(&fixture_args(&out, IdType::Integer)).unwrap();
+    // persons.csv has `id:ID(Person)` and nodes labelled Person and Author (and one with no
+    // label); orgs have an anonymous :ID, so no index.
+    assert_eq!(
+        q(&out, "SHOW INDEXES"),
+        "'Person_id' | 'Person' | 'id' | 3 | 3\n'Author_id' | 'Author' | 'id' | 1 | 1"
     );
 }
 
@@ -341,6 +394,92 @@ fn command_line_forms() {
     assert!(Cli::try_parse_from(["kg", "--output", "x"]).is_err());
     assert!(Cli::try_parse_from(["kg", "--nodes", "a", "-o", "x", "--delimiter", ",,"]).is_err());
     assert!(Cli::try_parse_from(["kg", "--nodes", "a", "-o", "x", "--id-type", "actual"]).is_err());
+}
+
+/// Runs the kg binary; returns (exit code, stdout, stderr).
+fn kg(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kg"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kg_import_command() {
+    let dir = TempDir::new().unwrap();
+    write(
+        &dir,
+        "p.csv",
+        "id:ID(P),age:int,:LABEL\n1,30,P\n2,x,P\n3,40,P\n",
+    );
+    write(&dir, "k.csv", ":START_ID(P),:END_ID(P)\n1,3\n");
+    let (code, stdout, stderr) = kg(
+        &[
+            "import",
+            "--id-type",
+            "integer",
+            "--nodes",
+            "p.csv",
+            "--relationships",
+            "KNOWS=k.csv",
+            "--output",
+            "out.kg",
+        ],
+        dir.path(),
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(stderr, "kg: p.csv:3: column age: 'x' is not an int\n");
+    assert!(!dir.path().join("out.kg").exists());
+
+    let (code, _, stderr) = kg(
+        &[
+            "import",
+            "--id-type",
+            "integer",
+            "--nodes",
+            "p.csv",
+            "--relationships",
+            "KNOWS=k.csv",
+            "--output",
+            "out.kg",
+            "--skip-bad-rows",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr
+            .starts_with("imported 2 nodes and 1 relationship from 0.0 MiB of CSV into out.kg in "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("\nskipped 1 bad row:\n  p.csv:3: column age: 'x' is not an int\n"),
+        "{stderr}"
+    );
+
+    let (code, stdout, stderr) = kg(
+        &[
+            "--db",
+            "out.kg",
+            "--read-only",
+            "--format",
+            "json",
+            "-e",
+            "MATCH (a:P {id: 1})-[k:KNOWS]->(b) RETURN a.age, b.id",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("\"rows\": [[30, 3]]") || stdout.contains("\"rows\":[[30,3]]"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! This module turns a header into one `Column` per field and checks that the roles fit
 //! the kind of file (node or relationship).
 
+use crate::temporal::TemporalKind;
 use std::fmt;
 
 /// Whether a file holds nodes or relationships.
@@ -20,6 +21,7 @@ pub enum ValueType {
     Float,
     Bool,
     Str,
+    Temporal(TemporalKind),
 }
 
 /// What a column means.
@@ -110,9 +112,14 @@ fn value_type(name: &str) -> Option<ValueType> {
         "int" | "long" | "short" | "byte" => ValueType::Int,
         "float" | "double" => ValueType::Float,
         "boolean" => ValueType::Bool,
-        // kg has no temporal or spatial values: those are kept as their text.
-        "string" | "char" | "date" | "time" | "localtime" | "datetime" | "localdatetime"
-        | "duration" | "point" => ValueType::Str,
+        // kg has no spatial values: a point is kept as its text.
+        "string" | "char" | "point" => ValueType::Str,
+        "date" => ValueType::Temporal(TemporalKind::Date),
+        "localtime" => ValueType::Temporal(TemporalKind::LocalTime),
+        "time" => ValueType::Temporal(TemporalKind::Time),
+        "localdatetime" => ValueType::Temporal(TemporalKind::LocalDateTime),
+        "datetime" => ValueType::Temporal(TemporalKind::DateTime),
+        "duration" => ValueType::Temporal(TemporalKind::Duration),
         _ => return None,
     })
 }
@@ -187,8 +194,8 @@ fn parse_field(index: usize, field: &str) -> Result<Column, HeaderError> {
                     field,
                     format!(
                         "unknown column type '{spec}' (expected int, long, float, double, \
-                         boolean, string, an array such as int[], or ID, LABEL, START_ID, \
-                         END_ID, TYPE, IGNORE)"
+                         boolean, string, date, datetime, …, an array such as int[], or ID, \
+                         LABEL, START_ID, END_ID, TYPE, IGNORE)"
                     ),
                 ));
             };

@@ -1,9 +1,10 @@
 //! Turning the bytes of one CSV field into a property value of its column's type: integers
-//! and floats parsed straight from bytes, booleans, UTF-8-checked strings, and arrays
-//! split on the array delimiter. Parse failures are plain messages; the caller adds the
+//! and floats parsed straight from bytes, booleans, UTF-8-checked strings, temporal values
+//! (ISO-8601, by the temporal module's parser), and arrays split on the array delimiter. Parse failures are plain messages; the caller adds the
 //! file, line and column.
 
 use super::header::ValueType;
+use crate::temporal::{self, TemporalKind};
 use crate::val::Val;
 use std::sync::Arc;
 
@@ -101,6 +102,11 @@ fn scalar(bytes: &[u8], value_type: ValueType) -> Result<Val, String> {
         ValueType::Float => parse_float(bytes).map(Val::Float),
         ValueType::Bool => parse_bool(bytes).map(Val::Bool),
         ValueType::Str => return parse_str(bytes).map(|s| Val::Str(Arc::from(s))),
+        ValueType::Temporal(kind) => std::str::from_utf8(bytes).ok().and_then(|text| {
+            temporal::parse::parse(kind, text, &temporal::build::default_zone())
+                .ok()
+                .map(temporal::func::val)
+        }),
     };
     parsed.ok_or_else(|| format!("{} is not {}", quoted(bytes), article(value_type)))
 }
@@ -111,6 +117,12 @@ fn article(value_type: ValueType) -> &'static str {
         ValueType::Float => "a float",
         ValueType::Bool => "a boolean (true or false)",
         ValueType::Str => "a string",
+        ValueType::Temporal(TemporalKind::Date) => "a date",
+        ValueType::Temporal(TemporalKind::LocalTime) => "a localtime",
+        ValueType::Temporal(TemporalKind::Time) => "a time",
+        ValueType::Temporal(TemporalKind::LocalDateTime) => "a localdatetime",
+        ValueType::Temporal(TemporalKind::DateTime) => "a datetime",
+        ValueType::Temporal(TemporalKind::Duration) => "a duration",
     }
 }
 

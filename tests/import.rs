@@ -590,8 +590,8 @@ fn row_errors() {
         ),
         (
             b"1,2,,,,T\n1,2,\"1.5,true,1,T\n2,3,,,,T\n",
-            "3: expected 6 fields as in the header, found 3 (the record runs over 3 lines: an \
-             unbalanced quote?)",
+            "3: expected 6 fields as in the header, found 3 (a quoted field holds 2 line breaks: \
+             an unbalanced quote?)",
         ),
     ];
     for (i, (rows, expected)) in cases.iter().enumerate() {

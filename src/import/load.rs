@@ -170,8 +170,8 @@ fn check_width(columns: &[Column], record: &ByteRecord) -> Result<(), RowError> 
     let newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count();
     if newlines > 0 {
         message.push_str(&format!(
-            " (the record runs over {} lines: an unbalanced quote?)",
-            newlines + 1
+            " (a quoted field holds {newlines} line break{}: an unbalanced quote?)",
+            if newlines == 1 { "" } else { "s" }
         ));
     }
     Err(RowError {

@@ -8,41 +8,33 @@ use kg::val::{NodeId, RelId, Val};
 use kg::{Database, ErrorKind};
 use proptest::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 // ------------------------------------------------------------ allocation watch
 
-/// Records the largest single allocation request made by the current thread, so a test
-/// can show that a lying header does not make the loader allocate what it claims.
+/// Records the largest single allocation request in the process, so that a test can show
+/// that a lying header does not make the loader allocate what it claims. Loading decodes
+/// on a helper thread, so the measurement is process-wide and runs in a child process
+/// (`allocation_probe`) where nothing else is going on.
 struct Watch;
 
-thread_local! {
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note(size: usize) {
-    let _ = LARGEST.try_with(|l| {
-        if size > l.get() {
-            l.set(size)
-        }
-    });
-}
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Watch {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
+        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
         System.alloc(layout)
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
+        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
         System.alloc_zeroed(layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
+        LARGEST.fetch_max(new_size, Ordering::Relaxed);
         System.realloc(ptr, layout, new_size)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -53,11 +45,51 @@ unsafe impl GlobalAlloc for Watch {
 #[global_allocator]
 static GLOBAL: Watch = Watch;
 
-/// Runs `f` and returns its result with the largest allocation it made on this thread.
-fn largest_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    LARGEST.with(|l| l.set(0));
-    let out = f();
-    (out, LARGEST.with(|l| l.get()))
+/// Loads `path` in a child process and returns the error (code, message) and the
+/// largest single allocation made while loading.
+fn load_error_and_largest_allocation(path: &Path) -> ((String, String), usize) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "allocation_probe",
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env("KG_SNAPSHOT_PROBE", path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("probe: ").map(|(_, rest)| rest.to_string()))
+        .unwrap_or_else(|| panic!("no probe output: {stdout}"));
+    let mut parts = line.splitn(3, '|');
+    let largest = parts.next().unwrap().parse().unwrap();
+    let code = parts.next().unwrap().to_string();
+    let message = parts.next().unwrap().to_string();
+    ((code, message), largest)
+}
+
+/// Run only as a child of `load_error_and_largest_allocation`.
+#[test]
+#[ignore = "run as a child process by the allocation tests"]
+fn allocation_probe() {
+    let Some(path) = std::env::var_os("KG_SNAPSHOT_PROBE").map(PathBuf::from) else {
+        return;
+    };
+    LARGEST.store(0, Ordering::Relaxed);
+    let result = load_graph(&path);
+    let largest = LARGEST.load(Ordering::Relaxed);
+    match result {
+        Ok(_) => println!("probe: {largest}|loaded|"),
+        Err(e) => println!(
+            "probe: {largest}|{}|{}",
+            e.code().unwrap_or(""),
+            e.message()
+        ),
+    }
 }
 
 // ------------------------------------------------------------ canonical dumps
@@ -575,13 +607,23 @@ fn a_header_claiming_a_terabyte_is_refused_without_allocating() {
     let dir = temp_dir();
     let path = dir.path().join("huge.kg");
     std::fs::write(&path, &bytes).unwrap();
-    let ((code, message), largest) = largest_allocation(|| load_error(&path));
+    let ((code, message), largest) = load_error_and_largest_allocation(&path);
     assert_eq!(code, "Truncated", "{message}");
     assert!(
         message.contains("promises 1099511627776 payload bytes but only 5 follow"),
         "{message}"
     );
     assert!(largest < 64 * 1024, "largest allocation {largest} bytes");
+
+    // The probe does see allocations made while decoding (on the helper thread): a
+    // snapshot holding an 8 MB string allocates it.
+    let mut g = Graph::new();
+    let key = g.intern_key("blob");
+    g.create_node(&[], vec![(key, Val::str(&"x".repeat(8 << 20)))]);
+    save_graph(&g, &path).unwrap();
+    let ((code, _), largest) = load_error_and_largest_allocation(&path);
+    assert_eq!(code, "loaded");
+    assert!(largest >= 8 << 20, "largest allocation {largest} bytes");
 }
 
 #[test]
@@ -595,7 +637,7 @@ fn huge_counts_and_ids_inside_a_valid_file_are_refused_without_allocating() {
     payload.extend(varint(0));
     payload.extend([3, 0, 4, 0, 0]);
     std::fs::write(&path, handmade(1, 0, 0, payload.len() as u64, &payload)).unwrap();
-    let ((code, message), largest) = largest_allocation(|| load_error(&path));
+    let ((code, message), largest) = load_error_and_largest_allocation(&path);
     assert_eq!(code, "TooLarge", "{message}");
     assert!(largest < 4 << 20, "largest allocation {largest} bytes");
 
@@ -608,7 +650,7 @@ fn huge_counts_and_ids_inside_a_valid_file_are_refused_without_allocating() {
         handmade(1, 1 << 40, 0, payload.len() as u64, &payload),
     )
     .unwrap();
-    let ((code, message), largest) = largest_allocation(|| load_error(&path));
+    let ((code, message), largest) = load_error_and_largest_allocation(&path);
     assert_eq!(code, "Decode", "{message}");
     assert!(message.contains("cannot fit"), "{message}");
     assert!(largest < 4 << 20, "largest allocation {largest} bytes");
@@ -618,7 +660,7 @@ fn huge_counts_and_ids_inside_a_valid_file_are_refused_without_allocating() {
     payload.extend(varint(1));
     payload.extend(varint(1 << 60));
     std::fs::write(&path, handmade(1, 0, 0, payload.len() as u64, &payload)).unwrap();
-    let ((code, message), largest) = largest_allocation(|| load_error(&path));
+    let ((code, message), largest) = load_error_and_largest_allocation(&path);
     assert_eq!(code, "Decode", "{message}");
     assert!(largest < 4 << 20, "largest allocation {largest} bytes");
 }
@@ -657,6 +699,36 @@ fn a_handmade_snapshot_following_the_doc_loads() {
         d.rels,
         vec![(0, "T".to_string(), 0, 2, vec![("k".to_string(), V::Int(7))])]
     );
+}
+
+#[test]
+fn an_index_section_before_the_nodes_fills_as_they_load() {
+    let mut payload = vec![1, 1, 1, b'A', 1, 1, b'T', 1, 1, b'k'];
+    payload.extend([2, 3, 1]);
+    payload.extend([5, 1, 2, b'i', b'x', 0, 0]); // index "ix" on (:A, k)
+    payload.extend([3, 2, 0, 0, 0, 1, 1, 0, 1, 0, 4, 1, b'x']);
+    payload.extend([4, 1, 0, 0, 0, 2, 1, 0, 2, 14]);
+    payload.push(0);
+    let dir = temp_dir();
+    let path = dir.path().join("early.kg");
+    std::fs::write(&path, handmade(1, 2, 1, payload.len() as u64, &payload)).unwrap();
+    let d = dump(&load_graph(&path).unwrap());
+    assert_eq!(
+        d.indexes,
+        vec![("ix".to_string(), "A".to_string(), "k".to_string(), 1, 1)]
+    );
+
+    // The same index defined twice is refused.
+    let twice: Vec<u8> = [
+        &payload[..13],
+        &[5, 1, 2, b'i', b'x', 0, 0][..],
+        &payload[13..],
+    ]
+    .concat();
+    std::fs::write(&path, handmade(1, 2, 1, twice.len() as u64, &twice)).unwrap();
+    let (code, message) = load_error(&path);
+    assert_eq!(code, "Decode", "{message}");
+    assert!(message.contains("section 5 is repeated"), "{message}");
 }
 
 #[test]

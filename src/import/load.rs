@@ -22,9 +22,6 @@ use std::sync::Arc;
 /// How many bad rows the report quotes.
 pub const MAX_SAMPLES: usize = 10;
 
-/// Rows read before the row count of a phase is estimated and room reserved.
-const SAMPLE_ROWS: u64 = 4096;
-
 fn column_error(column: &Column, message: String) -> RowError {
     RowError {
         column: Some(column.display.clone()),
@@ -97,9 +94,6 @@ pub struct Loader {
     progress: Progress,
     /// Bytes of the sources finished so far.
     bytes_done: u64,
-    /// Bytes of all sources of the current phase (for the estimate of its rows).
-    phase_bytes: u64,
-    reserved: bool,
 }
 
 /// A property column: field index, key, type, array or not.
@@ -376,6 +370,40 @@ impl<T> LazyNames<T> {
     }
 }
 
+/// Bytes sampled at each of three places of a file to estimate its number of lines.
+const SAMPLE_BYTES: u64 = 1 << 16;
+
+/// The number of lines of a file, estimated from samples at its start, middle and end
+/// (counted exactly for a small file). A guess for reserving room, never an error.
+pub fn estimate_rows(path: &std::path::Path) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let (offsets, take) = if len <= 3 * SAMPLE_BYTES {
+        (vec![0], len)
+    } else {
+        (vec![0, len / 2, len - SAMPLE_BYTES], SAMPLE_BYTES)
+    };
+    let mut buffer = Vec::new();
+    let (mut sampled, mut lines) = (0u64, 0u64);
+    for offset in offsets {
+        buffer.clear();
+        if file.seek(SeekFrom::Start(offset)).is_err()
+            || (&mut file).take(take).read_to_end(&mut buffer).is_err()
+        {
+            return 0;
+        }
+        sampled += buffer.len() as u64;
+        lines += buffer.iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    if sampled == 0 || lines == 0 {
+        return 0;
+    }
+    (len as f64 * lines as f64 / sampled as f64) as u64
+}
+
 /// The display name of a source in the progress bar: its last file's name.
 fn progress_label(source: &Source) -> String {
     source
@@ -403,15 +431,22 @@ impl Loader {
             },
             progress: Progress::new(total_bytes),
             bytes_done: 0,
-            phase_bytes: 0,
-            reserved: false,
         }
     }
 
-    /// Starts the node or relationship phase over sources totalling `bytes`.
-    pub fn begin_phase(&mut self, bytes: u64) {
-        self.phase_bytes = bytes;
-        self.reserved = false;
+    /// Starts the node or relationship phase: reserves room in the store for the rows that
+    /// `sources` are estimated to hold, once, so that its vectors do not grow by doubling.
+    pub fn begin_phase(&mut self, sources: &[Source], kind: FileKind) {
+        let rows: u64 = sources
+            .iter()
+            .flat_map(|s| s.files.iter())
+            .map(|f| estimate_rows(f))
+            .sum();
+        let rows = rows.saturating_add(rows / 32) as usize;
+        match kind {
+            FileKind::Nodes => self.graph.reserve(rows, 0),
+            FileKind::Relationships => self.graph.reserve(0, rows),
+        }
     }
 
     /// Frees the id maps and hides the progress bar.
@@ -451,17 +486,8 @@ impl Loader {
         Ok((columns, line))
     }
 
-    /// Progress, and once per phase, room reserved for the estimated rows.
-    fn batch_done(&mut self, source_bytes: u64, source_rows: u64, kind: FileKind) {
-        if !self.reserved && source_rows >= SAMPLE_ROWS {
-            self.reserved = true;
-            let per_row = source_bytes.max(1) as f64 / source_rows as f64;
-            let estimate = (self.phase_bytes as f64 / per_row * 1.02) as usize;
-            match kind {
-                FileKind::Nodes => self.graph.reserve(estimate, 0),
-                FileKind::Relationships => self.graph.reserve(0, estimate),
-            }
-        }
+    /// Moves the progress bar.
+    fn batch_done(&mut self, source_bytes: u64) {
         self.progress.set(self.bytes_done + source_bytes);
     }
 
@@ -521,21 +547,22 @@ impl Loader {
         let settings = self.settings;
         let mut lines = (0, LineFinder::new());
         let mut label_sets = LazyNames::default();
-        let mut source_rows = 0u64;
         let mut source_bytes = 0u64;
         std::thread::scope(|scope| -> Result<()> {
             let plan = &plan;
-            let mut batches =
-                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
-                    parse_node(plan, &settings, record, names)
-                })?;
+            let mut batches = pipeline::spawn(
+                scope,
+                &source.files,
+                settings.dialect,
+                None,
+                |record, names| parse_node(plan, &settings, record, names),
+            )?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,
                     Message::Failed(e) => return Err(e),
                 };
                 label_sets.add(batch.new_names);
-                source_rows += batch.rows.len() as u64;
                 source_bytes = batch.bytes;
                 for (origin, row) in batch.rows.drain(..) {
                     let stored = row.and_then(|node| self.store_node(plan, &mut label_sets, node));
@@ -544,7 +571,7 @@ impl Loader {
                     }
                 }
                 batches.recycle(batch.rows);
-                self.batch_done(source_bytes, source_rows, FileKind::Nodes);
+                self.batch_done(source_bytes);
             }
             Ok(())
         })?;
@@ -704,23 +731,32 @@ impl Loader {
         let settings = self.settings;
         let mut lines = (0, LineFinder::new());
         let mut types = LazyNames::default();
-        let mut source_rows = 0u64;
         let mut source_bytes = 0u64;
         // The reader looks endpoints up in the id maps, which no longer change.
         let ids = std::mem::replace(&mut self.ids, IdSpaces::new(settings.integer_ids));
+        // Relationships go into the store in runs sorted by start node: the store then
+        // touches the start nodes in order, not at random.
+        let order: Option<fn(&ParsedRel) -> u64> =
+            if std::env::var_os("KG_IMPORT_NO_SORT").is_some() {
+                None
+            } else {
+                Some(|rel| rel.start.0)
+            };
         let loaded = std::thread::scope(|scope| -> Result<()> {
             let (plan, ids) = (&plan, &ids);
-            let mut batches =
-                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
-                    parse_rel(plan, ids, &settings, record, names)
-                })?;
+            let mut batches = pipeline::spawn(
+                scope,
+                &source.files,
+                settings.dialect,
+                order,
+                |record, names| parse_rel(plan, ids, &settings, record, names),
+            )?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,
                     Message::Failed(e) => return Err(e),
                 };
                 types.add(batch.new_names);
-                source_rows += batch.rows.len() as u64;
                 source_bytes = batch.bytes;
                 for (origin, row) in batch.rows.drain(..) {
                     match row {
@@ -748,7 +784,7 @@ impl Loader {
                     }
                 }
                 batches.recycle(batch.rows);
-                self.batch_done(source_bytes, source_rows, FileKind::Relationships);
+                self.batch_done(source_bytes);
             }
             Ok(())
         });
@@ -756,5 +792,29 @@ impl Loader {
         loaded?;
         self.bytes_done += source_bytes;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_estimates() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.csv");
+        std::fs::write(&small, "a,b\n1,2\n3,4\n").unwrap();
+        assert_eq!(estimate_rows(&small), 3);
+        let big = dir.path().join("big.csv");
+        let mut text = String::from("id,name\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("{i},name{}\n", i % 10));
+        }
+        std::fs::write(&big, &text).unwrap();
+        let estimate = estimate_rows(&big) as f64;
+        assert!((estimate / 200_001.0 - 1.0).abs() < 0.05, "{estimate}");
+        assert_eq!(estimate_rows(&dir.path().join("missing.csv")), 0);
+        std::fs::write(&small, "").unwrap();
+        assert_eq!(estimate_rows(&small), 0);
     }
 }

@@ -18,6 +18,7 @@ mod source;
 mod values;
 
 use crate::error::{Error, Result};
+use header::FileKind;
 use load::{Loader, Settings};
 use source::{parse_source, Dialect, Source};
 use std::fmt;
@@ -289,11 +290,11 @@ pub fn run(args: &ImportArgs) -> Result<ImportReport> {
 
     let mut loader = Loader::new(settings, node_bytes + rel_bytes);
     let loaded = (|| {
-        loader.begin_phase(node_bytes);
+        loader.begin_phase(&node_sources, FileKind::Nodes);
         for source in &node_sources {
             loader.load_nodes(source)?;
         }
-        loader.begin_phase(rel_bytes);
+        loader.begin_phase(&rel_sources, FileKind::Relationships);
         for source in &rel_sources {
             loader.load_rels(source)?;
         }

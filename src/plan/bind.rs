@@ -13,6 +13,9 @@ use crate::store::{Direction, Graph};
 use crate::val::Val;
 use std::sync::Arc;
 
+/// The most clauses and pattern elements (nodes and relationships) one statement may have.
+pub const MAX_QUERY_SIZE: usize = 2_500;
+
 /// What a variable holds, as far as the planner knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -113,6 +116,28 @@ impl<'a> Binder<'a> {
     }
 
     pub fn plan_query(mut self, q: &Query) -> Result<Plan> {
+        // Plans are trees as deep as the query is long; keep them well within a default
+        // thread stack and within memory.
+        let size: usize = q
+            .parts
+            .iter()
+            .flat_map(|p| p.clauses.iter())
+            .map(|c| match c {
+                Clause::Match(m) => m.pattern.iter().map(|p| 1 + p.element.chain.len()).sum(),
+                Clause::Create(cr) => cr.pattern.iter().map(|p| 1 + p.element.chain.len()).sum(),
+                Clause::Merge(m) => 1 + m.part.element.chain.len(),
+                _ => 1,
+            })
+            .sum();
+        if size > MAX_QUERY_SIZE {
+            return Err(err(
+                "UnexpectedSyntax",
+                format!(
+                    "the query is too large: {size} clauses and pattern elements, more than the {MAX_QUERY_SIZE} kg allows in one statement"
+                ),
+                q.span,
+            ));
+        }
         let mut parts = Vec::new();
         for part in &q.parts {
             parts.push(self.single_query(part)?);

@@ -132,7 +132,9 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
                 || text.starts_with("//")
                 || text.starts_with("/*")
                 || !text.is_ascii();
-            if !is_blank {
+            if text == "`" {
+                names.push("a `quoted` name".to_string());
+            } else if !is_blank {
                 names.push(format!("`{text}`"));
             }
         }

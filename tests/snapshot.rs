@@ -1004,6 +1004,15 @@ fn a_damaged_file_is_not_opened() {
     std::fs::write(&path, b"\x89KGSNAP\nshort").unwrap();
     let err = Database::open(&path, false).unwrap_err();
     assert_eq!(err.code(), Some("Truncated"), "{err}");
+    // A plainly broken file or a directory gets no lock file next to it.
+    assert!(!dir.path().join("bad.kg.lock").exists());
+    let folder = dir.path().join("folder.kg");
+    std::fs::create_dir(&folder).unwrap();
+    assert_eq!(
+        Database::open(&folder, false).unwrap_err().code(),
+        Some("NotAFile")
+    );
+    assert!(!dir.path().join("folder.kg.lock").exists());
     // The failed open released its lock.
     std::fs::remove_file(&path).unwrap();
     let (_db, created) = Database::open(&path, false).unwrap();

@@ -155,7 +155,10 @@ fn is_a_directory() -> Problem {
     )
 }
 
-fn load(path: &Path) -> Result<Graph, Problem> {
+/// Opens `path` and checks everything short of the payload checksum: a regular file,
+/// readable, not empty, the magic, the header checksum, the version and the payload
+/// length. Returns the file positioned after the header, and the header.
+fn open_checked(path: &Path) -> Result<(File, Header), Problem> {
     let meta = fs::metadata(path).map_err(|e| open_problem(&e))?;
     if meta.is_dir() {
         return Err(is_a_directory());
@@ -201,6 +204,11 @@ fn load(path: &Path) -> Result<Graph, Problem> {
             ),
         ));
     }
+    Ok((input, header))
+}
+
+fn load(path: &Path) -> Result<Graph, Problem> {
+    let (mut input, header) = open_checked(path)?;
 
     let mut progress = Progress::new(
         format!("loading {}", path.display()),
@@ -309,6 +317,14 @@ impl Database {
     /// needs the file to exist.
     pub fn open(path: impl AsRef<Path>, read_only: bool) -> Result<(Database, bool)> {
         let path = path.as_ref();
+        // Refuse a directory or a file that is plainly not a snapshot before creating a
+        // lock file next to it; the full load below checks everything again.
+        match fs::symlink_metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            _ => {
+                open_checked(path).map_err(|p| p.into_error(path))?;
+            }
+        }
         let lock = if read_only {
             None
         } else {

@@ -174,6 +174,7 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
         "a variable",
         "an expression",
         "```",
+        "a `quoted` name",
     ];
     if names.iter().any(|n| n == "`0x`" || n == "a variable") {
         names.retain(|n| !EXPR_START.contains(&n.as_str()));

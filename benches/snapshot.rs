@@ -6,9 +6,11 @@
 //! `cargo bench --bench snapshot` runs scale 1 (302k nodes, ~1.6M relationships);
 //! `KG_BENCH_SCALE=10` runs the full size (3M nodes, ~16.4M relationships). The snapshot
 //! goes to a temporary directory under `KG_BENCH_DIR` (default: the system temp dir).
-//! Each label's `id` is indexed, as after `kg import`, so the load includes rebuilding the
-//! indexes. Prints build/save/load times, the file size and resident/peak memory
-//! (VmRSS/VmHWM, with the peak reset through /proc/self/clear_refs before each phase).
+//! `KG_BENCH_KEEP=FILE` keeps a copy of the snapshot; `KG_BENCH_LOAD=FILE` only loads
+//! FILE (for profiling the load alone). Each label's `id` is indexed, as after
+//! `kg import`, so the load includes rebuilding the indexes. Prints build/save/load
+//! times (wall and CPU), the file size and resident/peak memory (VmRSS/VmHWM, with the
+//! peak reset through /proc/self/clear_refs before each phase).
 
 use kg::snapshot::{load_graph, save_graph};
 use kg::store::Graph;
@@ -324,6 +326,20 @@ fn mib(bytes: u64) -> f64 {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is understood.
+    if let Some(file) = std::env::var_os("KG_BENCH_LOAD") {
+        // Load an existing snapshot only (for profiling the load alone).
+        let (t, cpu) = (Instant::now(), cpu_seconds());
+        let graph = load_graph(&file).expect("load");
+        println!(
+            "load only: {} nodes, {} relationships in {:.2} s ({:.2} s CPU), resident {:.0} MiB",
+            graph.node_count(),
+            graph.rel_count(),
+            t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu,
+            mib(status_bytes("VmRSS"))
+        );
+        return;
+    }
     let scale: f64 = std::env::var("KG_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -361,6 +377,9 @@ fn main() {
     );
 
     drop(graph);
+    if let Some(keep) = std::env::var_os("KG_BENCH_KEEP") {
+        std::fs::copy(&path, &keep).expect("copy the snapshot to KG_BENCH_KEEP");
+    }
     let before_load = status_bytes("VmRSS");
     reset_peak();
     let (t, cpu) = (Instant::now(), cpu_seconds());

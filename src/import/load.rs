@@ -550,13 +550,10 @@ impl Loader {
         let mut source_bytes = 0u64;
         std::thread::scope(|scope| -> Result<()> {
             let plan = &plan;
-            let mut batches = pipeline::spawn(
-                scope,
-                &source.files,
-                settings.dialect,
-                None,
-                |record, names| parse_node(plan, &settings, record, names),
-            )?;
+            let mut batches =
+                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
+                    parse_node(plan, &settings, record, names)
+                })?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,
@@ -734,23 +731,12 @@ impl Loader {
         let mut source_bytes = 0u64;
         // The reader looks endpoints up in the id maps, which no longer change.
         let ids = std::mem::replace(&mut self.ids, IdSpaces::new(settings.integer_ids));
-        // Relationships go into the store in runs sorted by start node: the store then
-        // touches the start nodes in order, not at random.
-        let order: Option<fn(&ParsedRel) -> u64> =
-            if std::env::var_os("KG_IMPORT_NO_SORT").is_some() {
-                None
-            } else {
-                Some(|rel| rel.start.0)
-            };
         let loaded = std::thread::scope(|scope| -> Result<()> {
             let (plan, ids) = (&plan, &ids);
-            let mut batches = pipeline::spawn(
-                scope,
-                &source.files,
-                settings.dialect,
-                order,
-                |record, names| parse_rel(plan, ids, &settings, record, names),
-            )?;
+            let mut batches =
+                pipeline::spawn(scope, &source.files, settings.dialect, |record, names| {
+                    parse_rel(plan, ids, &settings, record, names)
+                })?;
             while let Some(message) = batches.next() {
                 let mut batch = match message {
                     Message::Batch(batch) => batch,

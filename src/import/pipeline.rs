@@ -19,9 +19,6 @@ const BATCH_ROWS: usize = 2048;
 /// Batches parsed ahead of the main thread.
 const BATCHES_AHEAD: usize = 4;
 
-/// Rows sorted together when the caller asks for an order.
-const SORT_ROWS: usize = 1 << 18;
-
 /// Distinct names numbered before the reader sends the rest inline.
 const MAX_NAMES: usize = 1 << 16;
 
@@ -127,7 +124,6 @@ pub fn spawn<'scope, 'env, T, P>(
     scope: &'scope Scope<'scope, 'env>,
     files: &[PathBuf],
     dialect: Dialect,
-    order: Option<fn(&T) -> u64>,
     mut parse: P,
 ) -> Result<Batches<T>, Error>
 where
@@ -145,8 +141,6 @@ where
                 spares,
                 names: Names::default(),
                 batch: Vec::with_capacity(BATCH_ROWS),
-                order,
-                pending: Vec::new(),
             };
             let mut record = ByteRecord::new();
             // The header was read by the main thread.
@@ -171,13 +165,11 @@ where
                         }
                     }
                     Ok(false) => {
-                        if reader.flush(rows.bytes_read()) {
-                            reader.send(rows.bytes_read());
-                        }
+                        reader.send(rows.bytes_read());
                         return;
                     }
                     Err(e) => {
-                        if reader.flush(rows.bytes_read()) && reader.send(rows.bytes_read()) {
+                        if reader.send(rows.bytes_read()) {
                             let _ = reader.sender.send(Message::Failed(e));
                         }
                         return;
@@ -195,50 +187,13 @@ struct Reader<T> {
     spares: Receiver<Rows<T>>,
     names: Names,
     batch: Rows<T>,
-    /// The sort key, when rows go out in runs sorted by it.
-    order: Option<fn(&T) -> u64>,
-    /// Rows waiting to be sorted.
-    pending: Rows<T>,
 }
 
 impl<T> Reader<T> {
     /// Adds a parsed row; false when the receiver is gone.
     fn push(&mut self, row: (Origin, Result<T, RowError>), bytes: u64) -> bool {
-        if self.order.is_some() {
-            self.pending.push(row);
-            return self.pending.len() < SORT_ROWS || self.flush(bytes);
-        }
         self.batch.push(row);
         self.batch.len() < BATCH_ROWS || self.send(bytes)
-    }
-
-    /// Sends the pending rows: bad rows first, in file order, then the good ones sorted by
-    /// the key. False when the receiver is gone.
-    fn flush(&mut self, bytes: u64) -> bool {
-        let Some(key) = self.order else {
-            return true;
-        };
-        let mut good = Vec::with_capacity(self.pending.len());
-        let mut pending = std::mem::take(&mut self.pending);
-        for row in pending.drain(..) {
-            if row.1.is_err() {
-                self.batch.push(row);
-                if self.batch.len() == BATCH_ROWS && !self.send(bytes) {
-                    return false;
-                }
-            } else {
-                good.push(row);
-            }
-        }
-        self.pending = pending;
-        good.sort_by_key(|(_, row)| row.as_ref().map_or(0, key));
-        for row in good {
-            self.batch.push(row);
-            if self.batch.len() == BATCH_ROWS && !self.send(bytes) {
-                return false;
-            }
-        }
-        true
     }
 
     /// Sends the batch so far; false when the receiver is gone.

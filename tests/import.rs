@@ -887,6 +887,27 @@ fn failed_import_writes_nothing_and_existing_output_needs_force() {
     assert!(import_err(&args).ends_with("does not exist"));
 }
 
+#[test]
+fn an_output_open_for_writing_is_not_replaced() {
+    let dir = TempDir::new().unwrap();
+    let out = output(&dir);
+    let one = write(&dir, "one.csv", "id:ID,v:int\n1,1\n");
+    run(&ImportArgs::new([one.clone()], Vec::<String>::new(), &out)).unwrap();
+    let before = std::fs::read(&out).unwrap();
+    let (writer, _) = Database::open(&out, false).unwrap();
+    let mut forced = ImportArgs::new([one.clone()], Vec::<String>::new(), &out);
+    forced.force = true;
+    let e = run(&forced).unwrap_err();
+    assert_eq!(e.code(), Some("Locked"), "{e}");
+    assert!(e.message().contains("has it open for writing"), "{e}");
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    drop(writer);
+    assert_eq!(run(&forced).unwrap().nodes, 1);
+    // The import does not keep the lock: the snapshot opens for writing right away.
+    let (_writer, created) = Database::open(&out, false).unwrap();
+    assert!(!created);
+}
+
 // ---- no panics on any input ----
 
 /// Runs an import of `nodes` and `rels` contents; it may fail but must not panic, and a

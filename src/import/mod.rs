@@ -315,13 +315,17 @@ pub fn run(args: &ImportArgs) -> Result<ImportReport> {
     let read_elapsed = started.elapsed();
 
     let saving = Instant::now();
-    crate::snapshot::save_graph(&loader.graph, &args.output)?;
+    // Saving through a Database takes the output's writer lock first, so a kg that has the
+    // file open for writing keeps it (the import fails instead of pulling the file from
+    // under it).
+    let mut db = crate::Database::from_graph(std::mem::take(&mut loader.graph));
+    db.save_as(&args.output)?;
+    db.file = None;
     let save_elapsed = saving.elapsed();
     let (bad_rows, bad_row_samples) = loader.bad_rows();
     // Freeing millions of records takes a while and nobody waits for it: let a thread of
     // its own do it (a command that exits right after does not wait for it either).
-    let graph = std::mem::take(&mut loader.graph);
-    std::thread::spawn(move || drop(graph));
+    std::thread::spawn(move || drop(db));
     Ok(ImportReport {
         output: args.output.clone(),
         nodes: loader.nodes,

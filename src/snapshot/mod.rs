@@ -113,7 +113,7 @@ fn save(graph: &Graph, path: &Path) -> Result<(), Problem> {
         out.write_all(&[0u8; HEADER_LEN])
             .map_err(|e| Problem::io("cannot write", &e))?;
         let total = (graph.node_count() + graph.rel_count()) as u64;
-        let mut progress = Progress::new(format!("saving {}", path.display()), total, false);
+        let mut progress = Progress::new(format!("saving {}", path.display()), total);
         let written = codec::write_payload(graph, &mut *out, &mut progress)?;
         let header = Header::new(
             written.node_count,
@@ -213,7 +213,6 @@ fn load(path: &Path) -> Result<Graph, Problem> {
     let mut progress = Progress::new(
         format!("loading {}", path.display()),
         header.payload_len.saturating_mul(2),
-        true,
     );
     let found = payload_crc(&mut input, header.payload_len, &mut progress)?;
     if found != header.payload_crc {

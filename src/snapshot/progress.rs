@@ -20,13 +20,12 @@ pub struct Progress {
     started: Instant,
     enabled: bool,
     bar: Option<ProgressBar>,
-    bytes: bool,
 }
 
 impl Progress {
-    /// A progress counter over `total` units (bytes when `bytes`, else records) that draws
-    /// on stderr only when it is a terminal.
-    pub fn new(message: String, total: u64, bytes: bool) -> Progress {
+    /// A progress counter over `total` units (bytes or records) that draws on stderr
+    /// only when it is a terminal.
+    pub fn new(message: String, total: u64) -> Progress {
         Progress {
             message,
             total,
@@ -35,14 +34,13 @@ impl Progress {
             started: Instant::now(),
             enabled: std::io::stderr().is_terminal(),
             bar: None,
-            bytes,
         }
     }
 
     /// A counter that never draws (for tests and library callers that want silence).
     #[cfg(test)]
     pub fn hidden(total: u64) -> Progress {
-        let mut p = Progress::new(String::new(), total, false);
+        let mut p = Progress::new(String::new(), total);
         p.enabled = false;
         p
     }
@@ -72,11 +70,7 @@ impl Progress {
             return;
         }
         if self.bar.is_none() && self.started.elapsed() > QUIET_PERIOD {
-            let template = if self.bytes {
-                "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})"
-            } else {
-                "{msg} [{bar:30}] {human_pos}/{human_len} ({eta})"
-            };
+            let template = "{msg} [{bar:30}] {percent:>3}% ({eta} left)";
             let style = ProgressStyle::with_template(template)
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");

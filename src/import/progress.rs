@@ -17,7 +17,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "importing {msg:20!} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            "importing {msg} [{wide_bar}] {bytes}/{total_bytes} {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");

@@ -961,6 +961,22 @@ fn saving_keeps_the_file_mode() {
 
 // ------------------------------------------------------------ Database files and locks
 
+/// Opens `path` for writing right after another writer let go of it. A child process
+/// that another test is spawning at that moment shares this process's descriptors until
+/// it execs (and the lock lives on the shared descriptor), so a release can show a few
+/// milliseconds late; wait for it, but not for long.
+fn reopen_writer(path: &Path) -> (Database, bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match Database::open(path, false) {
+            Err(e) if e.code() == Some("Locked") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other.unwrap(),
+        }
+    }
+}
+
 #[test]
 fn opening_a_missing_file_gives_an_empty_graph_written_on_save() {
     let dir = temp_dir();
@@ -975,7 +991,7 @@ fn opening_a_missing_file_gives_an_empty_graph_written_on_save() {
     assert_eq!(load_graph(&path).unwrap().node_count(), 0);
     drop(db);
 
-    let (db, created) = Database::open(&path, false).unwrap();
+    let (db, created) = reopen_writer(&path);
     assert!(!created);
     drop(db);
 
@@ -1015,7 +1031,7 @@ fn a_damaged_file_is_not_opened() {
     assert!(!dir.path().join("folder.kg.lock").exists());
     // The failed open released its lock.
     std::fs::remove_file(&path).unwrap();
-    let (_db, created) = Database::open(&path, false).unwrap();
+    let (_db, created) = reopen_writer(&path);
     assert!(created);
 }
 
@@ -1054,7 +1070,7 @@ fn the_lock_refuses_a_second_writer_and_allows_readers() {
     assert_eq!(err.code(), Some("Locked"), "{err}");
 
     drop(writer);
-    let (_second, _) = Database::open(&path, false).unwrap();
+    let (_second, _) = reopen_writer(&path);
 }
 
 #[test]
@@ -1111,7 +1127,7 @@ fn save_as_moves_the_database_to_the_new_file_and_its_lock() {
     assert_eq!(db.path(), Some(second.as_path()));
     assert!(second.exists());
     // The first file's lock is released, the second's is held.
-    let (_other, _) = Database::open(&first, false).unwrap();
+    let (_other, _) = reopen_writer(&first);
     assert_eq!(
         Database::open(&second, false).unwrap_err().code(),
         Some("Locked")

@@ -25,6 +25,9 @@ enum Kind {
     Path,
     /// A non-entity value (number, string, list, map, …).
     Value,
+    /// A value that is certainly neither an entity nor a map (a number, string, boolean
+    /// or list): it has no properties.
+    Scalar,
     Any,
 }
 
@@ -660,7 +663,12 @@ impl<'a> Binder<'a> {
         let is_var = rel.length.is_some();
         let kind = if is_var { Kind::RelList } else { Kind::Rel };
         let (rel_slot, rel_bound) = match &rel.var {
-            Some(v) if is_var && scope.get(&v.name).is_some_and(|(_, k)| k == Kind::Value) => {
+            Some(v)
+                if is_var
+                    && scope
+                        .get(&v.name)
+                        .is_some_and(|(_, k)| matches!(k, Kind::Value | Kind::Scalar)) =>
+            {
                 (scope.get(&v.name).map(|(s, _)| s).unwrap_or(0), true)
             }
             Some(v) => self.declare(scope, v, kind)?,
@@ -1730,6 +1738,14 @@ impl<'a> Binder<'a> {
             }
             ExprKind::Property(base, key) => {
                 if let ExprKind::Variable(v) = &base.unparen().kind {
+                    if let Some((_, Kind::Scalar)) = scope.get(v) {
+                        return Err(Error::type_error(
+                            "InvalidArgumentType",
+                            format!("type mismatch: `{v}` is not a map, node or relationship and has no property `{}`", key.name),
+                        )
+                        .with_span(e.span)
+                        .at_compile());
+                    }
                     if let Some((_, Kind::Path | Kind::RelList)) = scope.get(v) {
                         return Err(err(
                             "InvalidArgumentType",
@@ -2282,11 +2298,9 @@ fn value_kind(c: &CExpr) -> Kind {
         CExpr::Const(Val::Null) => Kind::Any,
         CExpr::Const(Val::Node(_)) => Kind::Node,
         CExpr::Const(Val::Rel(_)) => Kind::Rel,
-        CExpr::Const(_)
-        | CExpr::List(_)
-        | CExpr::Map(_)
-        | CExpr::Comparison(..)
-        | CExpr::Not(_) => Kind::Value,
+        // Maps and temporal values have properties (keys, components).
+        CExpr::Const(Val::Map(_) | Val::Temporal(_)) | CExpr::Map(_) => Kind::Value,
+        CExpr::Const(_) | CExpr::List(_) | CExpr::Comparison(..) | CExpr::Not(_) => Kind::Scalar,
         CExpr::Binary(op, _, _) if !matches!(op, BinaryOp::Add) => Kind::Value,
         _ => Kind::Any,
     }

@@ -1,11 +1,14 @@
 //! Id spaces: for each id group, the map from the ids written in the files to kg's own
 //! node ids. Consecutive integer ids (the usual 0, 1, 2, …) are kept as a run and looked
 //! up by arithmetic; once they are not, small dense ids live in a plain vector indexed
-//! by the id and any others in an `FxHashMap`. String ids always use an
-//! `FxHashMap` keyed by their bytes. All of it is dropped when the import ends.
+//! by the id and any others in an `FxHashMap`. String ids that are canonical decimal
+//! integers go the integer way; other string ids live in an `FxHashMap` keyed by their
+//! bytes (inline up to 24). All of it is dropped when the import ends.
 
+use super::values::parse_int;
 use crate::val::NodeId;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 const NONE: u64 = u64::MAX;
 
@@ -116,24 +119,48 @@ impl IntIds {
     }
 }
 
-/// String ids of one group.
+/// A string id kept inline in the hash table when short, so that a lookup reads one
+/// bucket and no separate allocation.
+type StrKey = SmallVec<[u8; 24]>;
+
+/// String ids of one group. Ids that are integers written canonically (`0`, `42`, `-7`;
+/// not `007`, `+7` or `-0`) correspond one-to-one to their values, so they are kept as
+/// integers (and a run of them costs nothing); all others are kept as bytes.
 #[derive(Debug, Default)]
 pub struct StrIds {
-    map: FxHashMap<Box<[u8]>, u64>,
+    numeric: IntIds,
+    map: FxHashMap<StrKey, u64>,
+}
+
+/// The value of an id written as a canonical decimal integer.
+#[inline]
+fn canonical_int(id: &[u8]) -> Option<i64> {
+    let digits = id.strip_prefix(b"-").unwrap_or(id);
+    match digits {
+        [b'0'] if digits.len() == id.len() => Some(0),
+        [b'1'..=b'9', rest @ ..] if rest.iter().all(u8::is_ascii_digit) => parse_int(id),
+        _ => None,
+    }
 }
 
 impl StrIds {
     #[inline]
     pub fn get(&self, id: &[u8]) -> Option<NodeId> {
-        self.map.get(id).map(|&n| NodeId(n))
+        match canonical_int(id) {
+            Some(value) => self.numeric.get(value),
+            None => self.map.get(id).map(|&n| NodeId(n)),
+        }
     }
 
     /// Records `id → node`; false when `id` is already taken.
     pub fn insert(&mut self, id: &[u8], node: NodeId) -> bool {
+        if let Some(value) = canonical_int(id) {
+            return self.numeric.insert(value, node);
+        }
         if self.map.contains_key(id) {
             return false;
         }
-        self.map.insert(Box::from(id), node.0);
+        self.map.insert(StrKey::from_slice(id), node.0);
         true
     }
 }
@@ -268,5 +295,54 @@ mod tests {
         assert!(!ids.insert(b"a", NodeId(2)));
         assert_eq!(ids.get(b"a"), Some(NodeId(1)));
         assert_eq!(ids.get(b"b"), None);
+        let long = [b'x'; 100];
+        assert!(ids.insert(&long, NodeId(3)));
+        assert_eq!(ids.get(&long), Some(NodeId(3)));
+        assert_eq!(ids.get(&long[..99]), None);
+    }
+
+    #[test]
+    fn numeric_string_ids_stay_distinct_from_other_spellings() {
+        for (text, value) in [
+            (&b"0"[..], Some(0)),
+            (b"42", Some(42)),
+            (b"-7", Some(-7)),
+            (b"9223372036854775807", Some(i64::MAX)),
+            (b"-9223372036854775808", Some(i64::MIN)),
+        ] {
+            assert_eq!(canonical_int(text), value);
+        }
+        for text in [
+            &b"007"[..],
+            b"+7",
+            b"-0",
+            b"00",
+            b" 7",
+            b"7 ",
+            b"",
+            b"-",
+            b"1e3",
+            b"9223372036854775808",
+            b"\xff",
+        ] {
+            assert_eq!(canonical_int(text), None, "{text:?}");
+        }
+        let mut ids = StrIds::default();
+        assert!(ids.insert(b"7", NodeId(0)));
+        assert!(ids.insert(b"007", NodeId(1)));
+        assert!(ids.insert(b"+7", NodeId(2)));
+        assert!(ids.insert(b" 7", NodeId(3)));
+        assert!(!ids.insert(b"7", NodeId(4)));
+        assert!(!ids.insert(b"007", NodeId(4)));
+        assert_eq!(ids.get(b"7"), Some(NodeId(0)));
+        assert_eq!(ids.get(b"007"), Some(NodeId(1)));
+        assert_eq!(ids.get(b"+7"), Some(NodeId(2)));
+        assert_eq!(ids.get(b" 7"), Some(NodeId(3)));
+        assert_eq!(ids.get(b"07"), None);
+        for i in 8..1000 {
+            assert!(ids.insert(i.to_string().as_bytes(), NodeId(i as u64)));
+        }
+        assert_eq!(ids.get(b"999"), Some(NodeId(999)));
+        assert_eq!(ids.get(b"1000"), None);
     }
 }

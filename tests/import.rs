@@ -316,6 +316,34 @@ fn same_ids_in_separate_sources_of_one_group_are_duplicates() {
 }
 
 #[test]
+fn string_ids_that_look_like_numbers_keep_their_spelling() {
+    let dir = TempDir::new().unwrap();
+    let out = output(&dir);
+    let nodes = write(
+        &dir,
+        "n.csv",
+        "id:ID,name\n7,seven\n007,bond\n+7,plus\n-0,minus zero\n0,zero\n",
+    );
+    let rels = write(
+        &dir,
+        "r.csv",
+        ":START_ID,:END_ID,:TYPE\n007,7,R\n+7,-0,R\n0,007,R\n",
+    );
+    run(&ImportArgs::new([nodes], [rels.clone()], &out)).unwrap();
+    assert_eq!(
+        q(&out, "MATCH (a)-[:R]->(b) RETURN a.id, b.id ORDER BY a.id"),
+        "'+7' | '-0'\n'0' | '007'\n'007' | '7'"
+    );
+    let bad = write(&dir, "bad.csv", ":START_ID,:END_ID,:TYPE\n07,7,R\n");
+    let nodes = write(&dir, "n2.csv", "id:ID\n7\n");
+    let args = ImportArgs::new([nodes], [bad.clone()], dir.path().join("bad.kg"));
+    assert_eq!(
+        import_err(&args),
+        format!("{bad}:2: column :START_ID: no node has id '07' in the global id space")
+    );
+}
+
+#[test]
 fn several_label_columns_and_prefix_labels_merge() {
     let dir = TempDir::new().unwrap();
     let out = output(&dir);

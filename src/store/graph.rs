@@ -431,6 +431,7 @@ impl Graph {
             return false;
         }
         let mut idx = PropertyIndex::new(name.to_string(), label, key);
+        idx.reserve(self.label_count(label));
         if let Some(set) = self.label_index.get(&label) {
             for &id in set {
                 if let Some(ix) = self.node_ix(id) {

@@ -67,6 +67,11 @@ impl PropertyIndex {
         }
     }
 
+    /// Makes room for about `n` more distinct values.
+    pub fn reserve(&mut self, n: usize) {
+        self.map.reserve(n);
+    }
+
     /// Number of indexed nodes.
     pub fn len(&self) -> usize {
         self.entries

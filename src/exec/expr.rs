@@ -38,7 +38,33 @@ pub fn eval_predicate(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<bool> {
     Ok(matches!(truth(&eval(e, row, rt)?)?, Some(true)))
 }
 
+/// Evaluates an expression over a row. The common, cheap cases are handled here, in a
+/// function with a small stack frame; everything else goes to `eval_rest`.
+#[inline]
 pub fn eval(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
+    match e {
+        CExpr::Const(v) => Ok(v.clone()),
+        CExpr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Val::Null)),
+        CExpr::Property(base, key) => {
+            if let CExpr::Slot(s) = &**base {
+                if let Some(b) = row.get(*s) {
+                    return property_cached(b, key, rt);
+                }
+            }
+            let b = eval(base, row, rt)?;
+            property_cached(&b, key, rt)
+        }
+        CExpr::Comparison(first, rest) if rest.len() == 1 => {
+            let left = eval(first, row, rt)?;
+            let right = eval(&rest[0].1, row, rt)?;
+            Ok(opt_bool(compare_op(rest[0].0, &left, &right)))
+        }
+        _ => eval_rest(e, row, rt),
+    }
+}
+
+#[inline(never)]
+fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
     Ok(match e {
         CExpr::Const(v) => v.clone(),
         CExpr::Slot(s) => row.get(*s).cloned().unwrap_or(Val::Null),

@@ -447,6 +447,8 @@ impl Lowerer {
         Ok((kind, element.ok_or_else(missing)?))
     }
 
+    /// A pattern element, or a relationships pattern (pattern predicates and
+    /// comprehensions): a node followed by (relationship, node) hops.
     fn pattern_element(&self, p: P) -> Result<PatternElement> {
         let sp = span(&p);
         let mut it = p.into_inner().peekable();
@@ -880,7 +882,7 @@ impl Lowerer {
                 for c in p.into_inner() {
                     match c.as_rule() {
                         Rule::variable => path_var = Some(ident(c)),
-                        Rule::relationships_pattern => pattern = Some(self.rels_pattern(c)?),
+                        Rule::relationships_pattern => pattern = Some(self.pattern_element(c)?),
                         Rule::WHERE => has_where = true,
                         Rule::expr => exprs.push(self.expr(c)?),
                         _ => {}
@@ -901,7 +903,7 @@ impl Lowerer {
             }
             Rule::pattern_predicate => {
                 let rp = p.into_inner().next().ok_or_else(missing)?;
-                e(ExprKind::PatternPredicate(self.rels_pattern(rp)?))
+                e(ExprKind::PatternPredicate(self.pattern_element(rp)?))
             }
             Rule::function_call => {
                 let mut name = String::new();
@@ -954,24 +956,6 @@ impl Lowerer {
             Rule::expr => self.expr(p),
             _ => Err(unexpected(&p)),
         }
-    }
-
-    fn rels_pattern(&self, p: P) -> Result<PatternElement> {
-        let sp = span(&p);
-        let mut it = p.into_inner();
-        let start = self.node_pattern(it.next().ok_or_else(missing)?)?;
-        let mut chain = Vec::new();
-        for c in it {
-            let mut ci = c.into_inner();
-            let rel = self.rel_pattern(ci.next().ok_or_else(missing)?)?;
-            let node = self.node_pattern(ci.next().ok_or_else(missing)?)?;
-            chain.push((rel, node));
-        }
-        Ok(PatternElement {
-            start,
-            chain,
-            span: sp,
-        })
     }
 
     fn integer(&self, p: &P) -> Result<Expr> {

@@ -23,43 +23,37 @@ pub fn equals(a: &Val, b: &Val) -> Option<bool> {
             if x.len() != y.len() {
                 return Some(false);
             }
-            let mut unknown = false;
-            for (p, q) in x.iter().zip(y.iter()) {
-                match equals(p, q) {
-                    Some(false) => return Some(false),
-                    None => unknown = true,
-                    Some(true) => {}
-                }
-            }
-            if unknown {
-                None
-            } else {
-                Some(true)
-            }
+            all_equal(x.iter().zip(y.iter()))
         }
         (Map(x), Map(y)) => {
             if x.len() != y.len() || x.keys().zip(y.keys()).any(|(k, l)| k != l) {
                 return Some(false);
             }
-            let mut unknown = false;
-            for (p, q) in x.values().zip(y.values()) {
-                match equals(p, q) {
-                    Some(false) => return Some(false),
-                    None => unknown = true,
-                    Some(true) => {}
-                }
-            }
-            if unknown {
-                None
-            } else {
-                Some(true)
-            }
+            all_equal(x.values().zip(y.values()))
         }
         (Node(x), Node(y)) => Some(x == y),
         (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x == y),
         (Temporal(x), Temporal(y)) => Some(crate::temporal::equals(x, y)),
         _ => Some(false),
+    }
+}
+
+/// Three-valued AND of pairwise equalities: false if any pair differs, else null if any
+/// pair is unknown, else true.
+fn all_equal<'a>(pairs: impl Iterator<Item = (&'a Val, &'a Val)>) -> Option<bool> {
+    let mut unknown = false;
+    for (p, q) in pairs {
+        match equals(p, q) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
     }
 }
 

@@ -33,6 +33,19 @@ fn opt_bool(v: Option<bool>) -> Val {
     v.map(Val::Bool).unwrap_or(Val::Null)
 }
 
+/// The list operand of a comprehension, quantifier or reduce: its items, None for null,
+/// a TypeError for anything else.
+fn list_or_null(v: Val) -> Result<Option<std::sync::Arc<Vec<Val>>>> {
+    match v {
+        Val::List(items) => Ok(Some(items)),
+        Val::Null => Ok(None),
+        other => Err(type_err(format!(
+            "expected a list, got {}",
+            other.type_name()
+        ))),
+    }
+}
+
 /// Evaluates a predicate: true only for `true` (null and false filter the row out).
 pub fn eval_predicate(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<bool> {
     Ok(matches!(truth(&eval(e, row, rt)?)?, Some(true)))
@@ -209,15 +222,8 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             filter,
             map,
         } => {
-            let items = match eval(list, row, rt)? {
-                Val::List(items) => items,
-                Val::Null => return Ok(Val::Null),
-                other => {
-                    return Err(type_err(format!(
-                        "expected a list, got {}",
-                        other.type_name()
-                    )))
-                }
+            let Some(items) = list_or_null(eval(list, row, rt)?)? else {
+                return Ok(Val::Null);
             };
             let mut scratch = row.clone();
             let mut out = Vec::with_capacity(items.len());
@@ -241,15 +247,8 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             list,
             filter,
         } => {
-            let items = match eval(list, row, rt)? {
-                Val::List(items) => items,
-                Val::Null => return Ok(Val::Null),
-                other => {
-                    return Err(type_err(format!(
-                        "expected a list, got {}",
-                        other.type_name()
-                    )))
-                }
+            let Some(items) = list_or_null(eval(list, row, rt)?)? else {
+                return Ok(Val::Null);
             };
             let mut scratch = row.clone();
             let (mut trues, mut falses, mut nulls) = (0usize, 0usize, 0usize);
@@ -321,15 +320,8 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             expr,
         } => {
             let init = eval(init, row, rt)?;
-            let items = match eval(list, row, rt)? {
-                Val::List(items) => items,
-                Val::Null => return Ok(Val::Null),
-                other => {
-                    return Err(type_err(format!(
-                        "expected a list, got {}",
-                        other.type_name()
-                    )))
-                }
+            let Some(items) = list_or_null(eval(list, row, rt)?)? else {
+                return Ok(Val::Null);
             };
             let mut scratch = row.clone();
             scratch[*acc] = init;

@@ -24,6 +24,7 @@ pub mod ast;
 pub mod database;
 pub mod error;
 pub mod exec;
+pub mod export;
 pub mod import;
 pub mod output;
 pub mod plan;

@@ -71,6 +71,88 @@ struct Cli {
 enum Command {
     /// Build a snapshot from CSV files in neo4j-admin's import format
     Import(kg::import::ImportArgs),
+    /// Export the graph, or a query's result subgraph: cypher, jsonl, csv, ntriples, dot, svg
+    Export(ExportArgs),
+}
+
+/// The arguments of `kg export` (see docs/export.md).
+#[derive(clap::Args, Debug)]
+struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: kg::export::ExportFormat,
+
+    /// Export only the nodes, relationships and paths returned by this read-only query
+    #[arg(long, short = 'q', value_name = "QUERY")]
+    query: Option<String>,
+
+    /// Write to FILE (for csv: a new directory) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// The snapshot to export (opened read-only); the seed graph by default
+    #[arg(long, value_name = "FILE")]
+    db: Option<std::path::PathBuf>,
+
+    /// Export an empty graph
+    #[arg(long, conflicts_with = "db")]
+    empty: bool,
+
+    /// A parameter of the query, VALUE in Cypher literal syntax (repeatable)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+fn run_export(args: &ExportArgs) -> anyhow::Result<u8> {
+    let mut params = Params::new();
+    for p in &args.params {
+        let (k, v) = parse_param(p)?;
+        params.insert(k, v);
+    }
+    let mut db = if let Some(path) = &args.db {
+        if !path.exists() {
+            return Err(anyhow!("{}: no such snapshot", path.display()));
+        }
+        Database::open(path, true)
+            .map_err(|e| anyhow!("{}", e.message()))?
+            .0
+    } else if args.empty {
+        Database::new()
+    } else {
+        Database::seed().map_err(|e| anyhow!("loading the seed graph: {e}"))?
+    };
+    if args.format.is_directory() && args.output.is_none() {
+        return Err(anyhow!(
+            "the {} export writes a directory: give one with -o DIR",
+            args.format
+        ));
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = kg::export::export(
+        &mut db,
+        args.format,
+        args.query.as_deref(),
+        &params,
+        args.output.as_deref(),
+        &mut out,
+    );
+    match result {
+        Ok(report) => {
+            if report.target.is_some() {
+                eprintln!("{report}");
+            }
+            Ok(0)
+        }
+        Err(e) if e.span().is_some() => {
+            let query = args.query.as_deref().unwrap_or("");
+            eprintln!("{}", e.render(query));
+            Ok(1)
+        }
+        // A closed stdout (`kg export ... | head`) is not an error worth a message.
+        Err(e) if e.message().contains("Broken pipe") => Ok(0),
+        Err(e) => Err(anyhow!("export: {}", e.message())),
+    }
 }
 
 fn main() -> ExitCode {
@@ -120,6 +202,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         let report = kg::import::run(args).map_err(|e| anyhow!("{}", e.message()))?;
         eprintln!("{report}");
         return Ok(0);
+    }
+    if let Some(Command::Export(args)) = &cli.command {
+        return run_export(args);
     }
     let mut params = Params::new();
     for p in &cli.params {

@@ -22,6 +22,7 @@
 
 pub mod ast;
 pub mod database;
+pub mod diff;
 pub mod error;
 pub mod exec;
 pub mod export;

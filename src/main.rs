@@ -73,6 +73,51 @@ enum Command {
     Import(kg::import::ImportArgs),
     /// Export the graph, or a query's result subgraph: cypher, jsonl, csv, ntriples, dot, svg
     Export(ExportArgs),
+    /// Compare two snapshots: nodes and relationships added, removed and changed
+    Diff(DiffArgs),
+}
+
+/// The arguments of `kg diff` (see docs/diff.md).
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The older snapshot
+    a: std::path::PathBuf,
+    /// The newer snapshot
+    b: std::path::PathBuf,
+    /// text (a listing) or cypher (a script that turns A into B)
+    #[arg(long, value_name = "text|cypher", default_value = "text", value_parser = ["text", "cypher"])]
+    format: String,
+    /// Print only the counts
+    #[arg(long)]
+    summary: bool,
+}
+
+fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
+    let open = |path: &std::path::Path| -> anyhow::Result<Database> {
+        if !path.exists() {
+            return Err(anyhow!("{}: no such snapshot", path.display()));
+        }
+        Ok(Database::open(path, true)
+            .map_err(|e| anyhow!("{}", e.message()))?
+            .0)
+    };
+    let (a, b) = (open(&args.a)?, open(&args.b)?);
+    let d = kg::diff::diff(a.graph(), b.graph());
+    let text = if args.summary {
+        d.summary()
+    } else if args.format == "cypher" {
+        kg::diff::cypher::render(&d)
+    } else {
+        kg::diff::text::render(
+            &d,
+            &args.a.display().to_string(),
+            &args.b.display().to_string(),
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    Ok(0)
 }
 
 /// The arguments of `kg export` (see docs/export.md).
@@ -205,6 +250,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     if let Some(Command::Export(args)) = &cli.command {
         return run_export(args);
+    }
+    if let Some(Command::Diff(args)) = &cli.command {
+        return run_diff(args);
     }
     let mut params = Params::new();
     for p in &cli.params {

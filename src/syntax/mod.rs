@@ -25,7 +25,7 @@ pub fn parse(text: &str) -> Result<Statement> {
             let detailed = CypherParser::parse(Rule::statement_input, text).err();
             pest::set_error_detail(false);
             return Err(match detailed {
-                Some(e) => convert_error(e),
+                Some(e) => convert_error(e, text),
                 None => Error::syntax("UnexpectedSyntax", "invalid syntax"),
             });
         }
@@ -108,7 +108,7 @@ fn rule_name(rule: &Rule) -> Option<&'static str> {
     })
 }
 
-fn convert_error(e: pest::error::Error<Rule>) -> Error {
+fn convert_error(e: pest::error::Error<Rule>, text: &str) -> Error {
     let mut pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
@@ -205,7 +205,13 @@ fn convert_error(e: pest::error::Error<Rule>) -> Error {
             names[..10].join(", ")
         ),
     };
-    Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos, pos + 1))
+    // The span covers the character at `pos`: empty at the end of the text, never half a
+    // multi-byte character.
+    let end = text
+        .get(pos..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(pos.min(text.len()), |c| pos + c.len_utf8());
+    Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos.min(end), end))
 }
 
 #[cfg(test)]

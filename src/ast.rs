@@ -15,6 +15,10 @@ pub struct Ident {
 pub enum Statement {
     Query(Query),
     Explain(Query),
+    /// `PROFILE <query>`: runs it and reports rows and time per operator.
+    Profile(Query),
+    /// `WHY <query>`: runs it and adds the source sentences behind each row.
+    Why(Query),
     Begin,
     Commit,
     Rollback,

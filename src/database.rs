@@ -73,6 +73,25 @@ pub struct QueryResult {
     pub timing: Timing,
     /// A message for statements without rows (e.g. `transaction started`).
     pub notice: Option<String>,
+    /// PROFILE's per-operator measurements, root first.
+    pub profile: Option<Vec<OperatorProfile>>,
+    /// WHY: the last column holds each row's sources (see `crate::provenance`).
+    pub why: bool,
+}
+
+/// One operator of a PROFILE report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperatorProfile {
+    /// Nesting depth in the operator tree (as EXPLAIN indents it).
+    pub depth: usize,
+    /// The operator and its arguments, as EXPLAIN prints it.
+    pub operator: String,
+    /// Rows it produced.
+    pub rows: u64,
+    /// Time spent in it, including the operators it pulls rows from.
+    pub time: Duration,
+    /// Time spent in it alone.
+    pub self_time: Duration,
 }
 
 /// Limits that keep a runaway query from taking the process down.
@@ -190,40 +209,30 @@ impl Database {
             Statement::Query(q) => {
                 let t1 = Instant::now();
                 let plan = plan::plan(&q, &self.graph, params, query)?;
-                let plan_time = t1.elapsed();
-                let t2 = Instant::now();
-                let mark = self.graph.mark();
-                let ctx = exec::Context {
-                    params,
-                    limits: self.limits,
-                    cancel: &self.cancel,
-                    started: t0,
-                };
-                match exec::run(&plan, &mut self.graph, &ctx) {
-                    Ok((columns, rows, stats)) => {
-                        if self.tx.is_none() {
-                            self.graph.commit();
-                        }
-                        Ok(QueryResult {
-                            columns,
-                            rows,
-                            stats,
-                            timing: Timing {
-                                parse,
-                                plan: plan_time,
-                                execute: t2.elapsed(),
-                            },
-                            notice: None,
-                        })
-                    }
-                    Err(e) => {
-                        self.graph.rollback_to(mark);
-                        if self.tx.is_none() {
-                            self.graph.commit();
-                        }
-                        Err(e)
+                self.run_plan(&plan, params, t0, parse, t1.elapsed(), None)
+            }
+            Statement::Why(q) => {
+                let t1 = Instant::now();
+                let plan = plan::plan_why(&q, &self.graph, params, query)?;
+                let mut result = self.run_plan(&plan, params, t0, parse, t1.elapsed(), None)?;
+                let resolver = crate::provenance::Resolver::new(&self.graph);
+                for row in &mut result.rows {
+                    if let Some(last) = row.last_mut() {
+                        *last = resolver.sources(last);
                     }
                 }
+                result.why = true;
+                Ok(result)
+            }
+            Statement::Profile(q) => {
+                let t1 = Instant::now();
+                let plan = plan::plan(&q, &self.graph, params, query)?;
+                let mut profile = exec::Profile::default();
+                let plan_time = t1.elapsed();
+                let mut result =
+                    self.run_plan(&plan, params, t0, parse, plan_time, Some(&mut profile))?;
+                result.profile = Some(plan.profile(&profile));
+                Ok(result)
             }
             Statement::CreateIndex {
                 name,
@@ -305,6 +314,52 @@ impl Database {
                     },
                     ..QueryResult::default()
                 })
+            }
+        }
+    }
+
+    /// Executes a planned statement atomically: on error the graph is rolled back to
+    /// where it was before the statement.
+    fn run_plan(
+        &mut self,
+        plan: &plan::Plan,
+        params: &Params,
+        t0: Instant,
+        parse: Duration,
+        plan_time: Duration,
+        profile: Option<&mut exec::Profile>,
+    ) -> Result<QueryResult> {
+        let t2 = Instant::now();
+        let mark = self.graph.mark();
+        let ctx = exec::Context {
+            params,
+            limits: self.limits,
+            cancel: &self.cancel,
+            started: t0,
+        };
+        match exec::run(plan, &mut self.graph, &ctx, profile) {
+            Ok((columns, rows, stats)) => {
+                if self.tx.is_none() {
+                    self.graph.commit();
+                }
+                Ok(QueryResult {
+                    columns,
+                    rows,
+                    stats,
+                    timing: Timing {
+                        parse,
+                        plan: plan_time,
+                        execute: t2.elapsed(),
+                    },
+                    ..QueryResult::default()
+                })
+            }
+            Err(e) => {
+                self.graph.rollback_to(mark);
+                if self.tx.is_none() {
+                    self.graph.commit();
+                }
+                Err(e)
             }
         }
     }

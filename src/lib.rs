@@ -29,6 +29,7 @@ pub mod export;
 pub mod import;
 pub mod output;
 pub mod plan;
+pub mod provenance;
 pub mod repl;
 pub mod script;
 pub mod snapshot;
@@ -38,6 +39,6 @@ pub mod temporal;
 pub mod val;
 pub mod value;
 
-pub use database::{Database, Params, QueryResult, Stats, Timing};
+pub use database::{Database, OperatorProfile, Params, QueryResult, Stats, Timing};
 pub use error::{Error, ErrorKind, Phase, Result, Span};
 pub use value::{Node, Path, Relationship, Value};

@@ -110,6 +110,21 @@ pub fn result_json(result: &QueryResult) -> String {
     if let Some(n) = &result.notice {
         obj.insert("notice".into(), Json::String(n.clone()));
     }
+    if let Some(ops) = &result.profile {
+        let ops: Vec<Json> = ops
+            .iter()
+            .map(|o| {
+                json!({
+                    "depth": o.depth,
+                    "operator": o.operator,
+                    "rows": o.rows,
+                    "time_us": o.time.as_micros() as u64,
+                    "self_time_us": o.self_time.as_micros() as u64,
+                })
+            })
+            .collect();
+        obj.insert("profile".into(), Json::Array(ops));
+    }
     Json::Object(obj).to_string()
 }
 
@@ -206,12 +221,97 @@ pub fn result_table(result: &QueryResult, opts: &TableOptions) -> (String, usize
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    table.set_header(result.columns.iter());
+    // WHY's sources are listed under the table, not squeezed into a cell.
+    let ncols = result.columns.len() - usize::from(result.why);
+    table.set_header(result.columns.iter().take(ncols));
     let shown = result.rows.len().min(opts.max_rows);
     for row in &result.rows[..shown] {
-        table.add_row(row.iter().map(|v| cut(v.to_string(), opts.max_cell)));
+        table.add_row(
+            row.iter()
+                .take(ncols)
+                .map(|v| cut(v.to_string(), opts.max_cell)),
+        );
     }
-    (table.to_string(), result.rows.len() - shown)
+    let mut text = table.to_string();
+    if let Some(sources) = sources_text(result, shown) {
+        text.push('\n');
+        text.push_str(&sources);
+    }
+    if let Some(profile) = profile_text(result) {
+        text.push('\n');
+        text.push_str(&profile);
+    }
+    (text, result.rows.len() - shown)
+}
+
+/// WHY's sources for the first `shown` rows, as numbered lists under the table:
+///
+/// ```text
+/// row 1 — sources:
+///   [2] Trade talks between the USA and China have been …
+///       via person:donald_trump, claim:trump_good_intent
+/// ```
+pub fn sources_text(result: &QueryResult, shown: usize) -> Option<String> {
+    if !result.why {
+        return None;
+    }
+    let mut out = String::new();
+    for (i, row) in result.rows.iter().take(shown).enumerate() {
+        let Some(Value::List(sources)) = row.last() else {
+            continue;
+        };
+        if sources.is_empty() {
+            out.push_str(&format!("row {}: no sources\n", i + 1));
+            continue;
+        }
+        out.push_str(&format!("row {} — sources:\n", i + 1));
+        for s in sources {
+            let Value::Map(m) = s else { continue };
+            let text = match m.get("text") {
+                Some(Value::String(t)) => t.clone(),
+                _ => "(no text)".to_string(),
+            };
+            match m.get("sentence") {
+                Some(Value::Int(n)) => out.push_str(&format!("  [{n}] {text}\n")),
+                _ => out.push_str(&format!("  [–] {text}\n")),
+            }
+            if let Some(Value::List(via)) = m.get("via") {
+                let via: Vec<String> = via
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                out.push_str(&format!("      via {}\n", via.join(", ")));
+            }
+        }
+    }
+    Some(out.trim_end().to_string())
+}
+
+/// PROFILE's operator tree with rows and times, like EXPLAIN's with columns added.
+pub fn profile_text(result: &QueryResult) -> Option<String> {
+    use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
+    let ops = result.profile.as_ref()?;
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(["operator", "rows", "time (ms)", "self (ms)"]);
+    for o in ops {
+        table.add_row([
+            format!("{}+{}", "| ".repeat(o.depth), o.operator),
+            o.rows.to_string(),
+            format!("{:.3}", o.time.as_secs_f64() * 1e3),
+            format!("{:.3}", o.self_time.as_secs_f64() * 1e3),
+        ]);
+    }
+    for c in 1..4 {
+        if let Some(col) = table.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    Some(table.to_string())
 }
 
 /// "Created 2 nodes, set 3 properties" for a write statement; None when nothing changed.

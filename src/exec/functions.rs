@@ -4,7 +4,7 @@
 use super::Runtime;
 use crate::error::{Error, Result};
 use crate::plan::expr::Function;
-use crate::val::{MapVal, Val};
+use crate::val::{MapVal, NodeId, RelId, Val};
 use crate::value::format_float;
 use std::sync::Arc;
 
@@ -80,6 +80,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
                 .unwrap_or(0),
         ),
         F::Temporal(t) => crate::temporal::func::call(t, &args)?,
+        F::Lineage => lineage(&args),
         _ if a0.is_null() && !matches!(f, F::Range | F::ValueType) => Val::Null,
         F::Id => match a0 {
             Val::Node(n) => Val::Int(n.0 as i64),
@@ -460,4 +461,30 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             },
         })),
     })
+}
+
+/// The nodes and relationships in `args` (inside lists and paths too), nodes first, each
+/// once, in id order.
+fn lineage(args: &[Val]) -> Val {
+    fn walk(v: &Val, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
+        match v {
+            Val::Node(n) => nodes.push(*n),
+            Val::Rel(r) => rels.push(*r),
+            Val::Path(p) => {
+                nodes.extend(p.nodes.iter().copied());
+                rels.extend(p.rels.iter().copied());
+            }
+            Val::List(items) => items.iter().for_each(|i| walk(i, nodes, rels)),
+            _ => {}
+        }
+    }
+    let (mut nodes, mut rels) = (Vec::new(), Vec::new());
+    args.iter().for_each(|a| walk(a, &mut nodes, &mut rels));
+    nodes.sort_unstable();
+    nodes.dedup();
+    rels.sort_unstable();
+    rels.dedup();
+    let mut out: Vec<Val> = nodes.into_iter().map(Val::Node).collect();
+    out.extend(rels.into_iter().map(Val::Rel));
+    Val::list(out)
 }

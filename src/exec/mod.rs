@@ -11,7 +11,7 @@ mod write;
 
 use crate::database::{Limits, Params, Stats};
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanNode};
 use crate::store::Graph;
 use crate::val::{NodeId, RelId, Val};
 use crate::value::{Node, Path, Relationship, Value};
@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A row: one value per slot.
 pub type Row = Vec<Val>;
@@ -46,6 +46,32 @@ pub struct Runtime<'g> {
     /// Rows dropped by filters and aggregates, reused by scans and expansions so that the
     /// hot loops do not allocate per row.
     pool: Vec<Row>,
+    /// Per-operator counters while profiling, keyed by plan node address.
+    pub(crate) profile: Option<FxHashMap<usize, OpStats>>,
+}
+
+/// What PROFILE measured of one operator: rows produced and time spent in it, its
+/// children included.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpStats {
+    pub rows: u64,
+    pub time: Duration,
+}
+
+/// The measurements of one PROFILE run, by plan node (see `Plan::profile`).
+#[derive(Debug, Default)]
+pub struct Profile {
+    pub(crate) ops: FxHashMap<usize, OpStats>,
+}
+
+impl Profile {
+    /// What was measured of `node` (zero if it never ran).
+    pub fn get(&self, node: &PlanNode) -> OpStats {
+        self.ops
+            .get(&(node as *const PlanNode as usize))
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 impl Runtime<'_> {
@@ -213,7 +239,12 @@ pub fn to_value(g: &Graph, v: &Val) -> Value {
 pub type Output = (Vec<String>, Vec<Vec<Value>>, Stats);
 
 /// Runs a plan to completion.
-pub fn run(plan: &Plan, graph: &mut Graph, ctx: &Context) -> Result<Output> {
+pub fn run(
+    plan: &Plan,
+    graph: &mut Graph,
+    ctx: &Context,
+    profile: Option<&mut Profile>,
+) -> Result<Output> {
     let params = ctx
         .params
         .iter()
@@ -231,16 +262,20 @@ pub fn run(plan: &Plan, graph: &mut Graph, ctx: &Context) -> Result<Output> {
         regexes: FxHashMap::default(),
         rng: seed | 1,
         pool: Vec::new(),
+        profile: profile.as_ref().map(|_| FxHashMap::default()),
     };
     let start_row: Row = vec![Val::Null; plan.width];
     let mut rows: Vec<Row> = Vec::new();
-    let mut op = operators::build(&plan.root, &start_row);
+    let mut op = operators::build(&plan.root, &start_row, rt.profile.is_some());
     while let Some(row) = op.next(&mut rt)? {
         rt.tick()?;
         rows.push(row);
         rt.check_rows(rows.len())?;
     }
     drop(op);
+    if let (Some(p), Some(ops)) = (profile, rt.profile.take()) {
+        p.ops = ops;
+    }
     let g = &*rt.graph;
     let out = rows
         .iter()
@@ -270,6 +305,7 @@ pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
         regexes: FxHashMap::default(),
         rng: 1,
         pool: Vec::new(),
+        profile: None,
     };
     let row: Row = vec![Val::Null; width];
     expr::eval(e, &row, &mut rt)

@@ -23,8 +23,43 @@ pub trait Operator {
 
 type BoxOp<'p> = Box<dyn Operator + 'p>;
 
-/// Builds the operator tree for a plan whose leaves produce `arg` once.
-pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
+/// Builds the operator tree for a plan whose leaves produce `arg` once; with `prof`, every
+/// operator counts its rows and time into the runtime's profile (PROFILE).
+pub fn build<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
+    let op = build_op(node, arg, prof);
+    if prof {
+        Box::new(ProfiledOp {
+            inner: op,
+            key: node as *const PlanNode as usize,
+        })
+    } else {
+        op
+    }
+}
+
+/// Counts an operator's rows and the time spent in its `next` (children included).
+struct ProfiledOp<'p> {
+    inner: BoxOp<'p>,
+    key: usize,
+}
+
+impl Operator for ProfiledOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let t = std::time::Instant::now();
+        let r = self.inner.next(rt);
+        let dt = t.elapsed();
+        if let Some(p) = rt.profile.as_mut() {
+            let e = p.entry(self.key).or_default();
+            e.time += dt;
+            if matches!(r, Ok(Some(_))) {
+                e.rows += 1;
+            }
+        }
+        r
+    }
+}
+
+fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
     use PlanNode as P;
     match node {
         P::Argument => Box::new(ArgumentOp {
@@ -35,7 +70,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             slot,
             labels,
         } => Box::new(NodeScanOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             slot: *slot,
             labels,
             row: None,
@@ -46,33 +81,33 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             pos: 0,
         }),
         P::NodeByProperty { input, .. } => Box::new(IndexSeekOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             node,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
         P::CountStore { input, slot, kind } => Box::new(CountStoreOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             slot: *slot,
             kind,
         }),
         P::Expand { input, .. } => Box::new(ExpandOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             node,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
         P::VarExpand { input, .. } => Box::new(VarExpandOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             node,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
         P::ShortestPath { input, .. } => Box::new(ShortestPathOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             node,
             pending: VecDeque::new(),
         }),
@@ -82,13 +117,13 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             start,
             segments,
         } => Box::new(BuildPathOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             slot: *slot,
             start: *start,
             segments,
         }),
         P::Filter { input, predicate } => Box::new(FilterOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             predicate,
         }),
         P::Optional {
@@ -96,7 +131,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             inner,
             nullable,
         } => Box::new(OptionalOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             inner,
             nullable,
             current: None,
@@ -105,7 +140,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             row: None,
         }),
         P::Apply { input, inner } => Box::new(OptionalOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             inner,
             nullable: &[],
             current: None,
@@ -114,30 +149,30 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             row: None,
         }),
         P::Project { input, items } => Box::new(ProjectOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             items,
         }),
         P::Aggregate { input, keys, aggs } => Box::new(AggregateOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             keys,
             aggs,
             width: arg.len(),
             out: None,
         }),
         P::Distinct { input, slots } => Box::new(DistinctOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             slots,
             seen: FxHashSet::default(),
         }),
         P::Sort { input, keys, limit } => Box::new(SortOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             keys,
             limit: limit.as_ref(),
             out: None,
             arg: arg.clone(),
         }),
         P::Skip { input, count } => Box::new(SkipLimitOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             count,
             skip: true,
             n: None,
@@ -145,7 +180,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             drain: false,
         }),
         P::Limit { input, count } => Box::new(SkipLimitOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             count,
             skip: false,
             n: None,
@@ -153,7 +188,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             drain: has_writes(input),
         }),
         P::Unwind { input, expr, slot } => Box::new(UnwindOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             expr,
             slot: *slot,
             row: None,
@@ -164,7 +199,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
         | P::Merge { input, .. }
         | P::Set { input, .. }
         | P::Delete { input, .. } => Box::new(WriteOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
             node,
             out: None,
         }),
@@ -176,8 +211,8 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             right_slots,
             out_slots,
         } => Box::new(UnionOp {
-            left: build(left, arg),
-            right: build(right, arg),
+            left: build(left, arg, prof),
+            right: build(right, arg, prof),
             on_left: true,
             all: *all,
             left_slots,
@@ -186,7 +221,7 @@ pub fn build<'p>(node: &'p PlanNode, arg: &Row) -> BoxOp<'p> {
             seen: FxHashSet::default(),
         }),
         P::Discard { input } => Box::new(DiscardOp {
-            input: build(input, arg),
+            input: build(input, arg, prof),
         }),
     }
 }
@@ -211,7 +246,7 @@ pub fn run_subplan(
     rt: &mut Runtime,
     f: &mut dyn FnMut(&Row, &mut Runtime) -> Result<bool>,
 ) -> Result<()> {
-    let mut op = build(plan, row);
+    let mut op = build(plan, row, false);
     while let Some(r) = op.next(rt)? {
         rt.tick()?;
         if !f(&r, rt)? {
@@ -1138,7 +1173,7 @@ impl Operator for OptionalOp<'_> {
                 return Ok(None);
             };
             rt.tick()?;
-            self.current = Some(build(self.inner, &row));
+            self.current = Some(build(self.inner, &row, rt.profile.is_some()));
             self.matched = false;
             self.row = Some(row);
         }

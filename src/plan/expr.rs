@@ -156,6 +156,9 @@ pub enum Function {
     /// `date(…)`, `datetime.truncate(…)`, `duration.between(…)` and the other temporal
     /// functions.
     Temporal(crate::temporal::func::TemporalFn),
+    /// Internal (WHY): the sorted, deduplicated nodes and relationships found in its
+    /// arguments, looking inside lists and paths. Not callable by name.
+    Lineage,
 }
 
 impl Function {

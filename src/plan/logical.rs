@@ -385,25 +385,50 @@ impl PlanNode {
 
     /// An indented operator tree, root first.
     pub fn explain(&self, out: &mut String, depth: usize) {
-        let _ = writeln!(out, "{}+{}", "| ".repeat(depth), self.describe());
+        self.visit_tree(depth, &mut |node, d| {
+            let _ = writeln!(out, "{}+{}", "| ".repeat(d), node.describe());
+        });
+    }
+
+    /// One line of EXPLAIN's tree: the operator and its arguments.
+    pub fn description(&self) -> String {
+        self.describe()
+    }
+
+    /// Visits the operator tree in EXPLAIN's order (root first, subplans indented one
+    /// level deeper than the operator that runs them).
+    pub fn visit_tree(&self, depth: usize, f: &mut dyn FnMut(&PlanNode, usize)) {
+        f(self, depth);
         match self {
             PlanNode::Union { left, right, .. } => {
-                left.explain(out, depth + 1);
-                right.explain(out, depth + 1);
+                left.visit_tree(depth + 1, f);
+                right.visit_tree(depth + 1, f);
             }
             PlanNode::Optional { input, inner, .. } | PlanNode::Apply { input, inner } => {
-                inner.explain(out, depth + 1);
-                input.explain(out, depth);
+                inner.visit_tree(depth + 1, f);
+                input.visit_tree(depth, f);
             }
             PlanNode::Merge { input, matcher, .. } => {
-                matcher.explain(out, depth + 1);
-                input.explain(out, depth);
+                matcher.visit_tree(depth + 1, f);
+                input.visit_tree(depth, f);
             }
             other => {
                 if let Some(i) = other.input() {
-                    i.explain(out, depth);
+                    i.visit_tree(depth, f);
                 }
             }
+        }
+    }
+
+    /// The operators this one pulls rows from (its input and any subplans).
+    pub fn children(&self) -> Vec<&PlanNode> {
+        match self {
+            PlanNode::Union { left, right, .. } => vec![left, right],
+            PlanNode::Optional { input, inner, .. } | PlanNode::Apply { input, inner } => {
+                vec![inner, input]
+            }
+            PlanNode::Merge { input, matcher, .. } => vec![matcher, input],
+            other => other.input().into_iter().collect(),
         }
     }
 }

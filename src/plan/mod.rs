@@ -5,6 +5,7 @@
 
 mod bind;
 pub mod expr;
+mod lineage;
 pub mod logical;
 mod optimize;
 
@@ -27,6 +28,25 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// PROFILE's report: EXPLAIN's tree with the rows each operator produced and the time
+    /// spent in it (in total, and in it alone without the operators it pulls from).
+    pub fn profile(&self, measured: &crate::exec::Profile) -> Vec<crate::OperatorProfile> {
+        let mut out = Vec::new();
+        self.root.visit_tree(0, &mut |node, depth| {
+            let m = measured.get(node);
+            let children: std::time::Duration =
+                node.children().iter().map(|c| measured.get(c).time).sum();
+            out.push(crate::OperatorProfile {
+                depth,
+                operator: node.description(),
+                rows: m.rows,
+                time: m.time,
+                self_time: m.time.saturating_sub(children),
+            });
+        });
+        out
+    }
+
     /// The operator tree as text, like Neo4j's EXPLAIN.
     pub fn explain(&self) -> String {
         let mut out = String::new();
@@ -41,6 +61,23 @@ impl Plan {
 /// Plans a query against the graph's catalog.
 pub fn plan(query: &Query, graph: &Graph, params: &Params, source: &str) -> Result<Plan> {
     let mut plan = bind::Binder::new(graph, params, source).plan_query(query)?;
-    plan.root = optimize::optimize(plan.root, graph);
+    plan.root = optimize::optimize(plan.root, graph, true);
+    Ok(plan)
+}
+
+/// Plans a query for `WHY`: as [`plan`], plus a last column (`sources`, or `sources_2`, …
+/// if that name is taken) holding each row's lineage, the nodes and relationships it was
+/// derived from. Counts are not answered from the store's counters, so that aggregated
+/// rows keep their lineage.
+pub fn plan_why(query: &Query, graph: &Graph, params: &Params, source: &str) -> Result<Plan> {
+    let mut plan = bind::Binder::new(graph, params, source).plan_query(query)?;
+    plan.root = optimize::optimize(plan.root, graph, false);
+    let mut column = "sources".to_string();
+    let mut n = 1;
+    while plan.columns.contains(&column) {
+        n += 1;
+        column = format!("sources_{n}");
+    }
+    lineage::add_lineage(&mut plan, column);
     Ok(plan)
 }

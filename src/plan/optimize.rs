@@ -11,10 +11,14 @@ use crate::ast::BinaryOp;
 use crate::store::{Direction, Graph};
 
 /// Runs every pass.
-pub fn optimize(plan: PlanNode, graph: &Graph) -> PlanNode {
+pub fn optimize(plan: PlanNode, graph: &Graph, count_store: bool) -> PlanNode {
     let plan = push_filters(plan);
     let plan = use_indexes(plan, graph);
-    let plan = use_count_store(plan);
+    let plan = if count_store {
+        use_count_store(plan)
+    } else {
+        plan
+    };
     distinct_endpoints(plan)
 }
 
@@ -22,7 +26,7 @@ pub fn optimize(plan: PlanNode, graph: &Graph) -> PlanNode {
 
 /// Applies `f` to every direct child plan (including subplans of Optional/Apply/Merge and
 /// both sides of a Union).
-fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNode) -> PlanNode {
+pub(super) fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNode) -> PlanNode {
     use PlanNode as P;
     let bx = |n: Box<PlanNode>, f: &mut dyn FnMut(PlanNode) -> PlanNode| Box::new(f(*n));
     match node {

@@ -67,11 +67,17 @@ impl Lowerer {
     pub fn statement(&self, p: P) -> Result<Statement> {
         let stmt = match p.as_rule() {
             Rule::query => Statement::Query(self.query(p)?),
-            Rule::explain_statement => {
+            Rule::explain_statement | Rule::profile_statement | Rule::why_statement => {
+                let rule = p.as_rule();
                 let q = p.into_inner().find(|c| c.as_rule() == Rule::query);
-                match q {
-                    Some(q) => Statement::Explain(self.query(q)?),
+                let q = match q {
+                    Some(q) => self.query(q)?,
                     None => return Err(Error::syntax("UnexpectedSyntax", "expected a query")),
+                };
+                match rule {
+                    Rule::explain_statement => Statement::Explain(q),
+                    Rule::profile_statement => Statement::Profile(q),
+                    _ => Statement::Why(q),
                 }
             }
             Rule::begin_statement => Statement::Begin,

@@ -60,7 +60,11 @@ pub fn parse(text: &str) {
 pub fn fingerprint(g: &Graph) -> Vec<String> {
     let mut out = Vec::with_capacity(g.node_count() + g.rel_count());
     for n in g.nodes() {
-        let mut labels: Vec<&str> = g.node_labels(n).iter().map(|&l| &**g.label_name(l)).collect();
+        let mut labels: Vec<&str> = g
+            .node_labels(n)
+            .iter()
+            .map(|&l| &**g.label_name(l))
+            .collect();
         labels.sort_unstable();
         let mut props: Vec<String> = g
             .node_props(n)
@@ -149,7 +153,11 @@ pub fn execute(seed: &Graph, input: &str) {
                 } else if was_in_tx && !db.in_transaction() {
                     let start = before_tx.take().expect("BEGIN seen");
                     if r.notice.as_deref() == Some("transaction rolled back") {
-                        assert_eq!(fingerprint(db.graph()), start, "ROLLBACK lost or kept changes");
+                        assert_eq!(
+                            fingerprint(db.graph()),
+                            start,
+                            "ROLLBACK lost or kept changes"
+                        );
                     }
                 }
             }
@@ -175,7 +183,12 @@ pub fn execute(seed: &Graph, input: &str) {
 /// The seed graph, once per process.
 pub fn seed_graph() -> &'static Graph {
     static SEED: std::sync::OnceLock<Graph> = std::sync::OnceLock::new();
-    SEED.get_or_init(|| Database::seed().expect("the seed graph builds").graph().clone())
+    SEED.get_or_init(|| {
+        Database::seed()
+            .expect("the seed graph builds")
+            .graph()
+            .clone()
+    })
 }
 
 /// Snapshot input: the first byte is a mode, the rest the file. Mode bit 0 repairs the
@@ -242,7 +255,10 @@ fn check_queries(g: Graph) {
             .rows[0][0]
             .clone()
     };
-    assert_eq!(count(&mut db, "MATCH (n) RETURN count(n)"), Value::Int(nodes));
+    assert_eq!(
+        count(&mut db, "MATCH (n) RETURN count(n)"),
+        Value::Int(nodes)
+    );
     assert_eq!(
         count(&mut db, "MATCH ()-[r]->() RETURN count(r)"),
         Value::Int(rels)
@@ -251,7 +267,8 @@ fn check_queries(g: Graph) {
         .execute("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) RETURN n, r, m", &p)
         .expect("reading everything");
     assert!(all.rows.len() as i64 >= nodes.min(5_000));
-    db.execute("MATCH (n) DETACH DELETE n", &p).expect("delete all");
+    db.execute("MATCH (n) DETACH DELETE n", &p)
+        .expect("delete all");
     assert_eq!((db.node_count(), db.relationship_count()), (0, 0));
 }
 

@@ -28,6 +28,14 @@ pub enum Command {
         path: String,
         force: bool,
     },
+    /// `:export FORMAT [FILE] [-- QUERY]`.
+    Export {
+        format: crate::export::ExportFormat,
+        path: Option<String>,
+        query: Option<String>,
+    },
+    /// `:diff FILE`: what changed from the snapshot FILE to the current graph.
+    Diff(String),
     Begin,
     Commit,
     Rollback,
@@ -119,6 +127,22 @@ pub const COMMANDS: &[CommandInfo] = &[
         args: "FILE",
         summary: "open a snapshot file instead of the current graph",
         details: "Refuses when the current graph has unsaved changes; `:open! FILE` discards them.",
+    },
+    CommandInfo {
+        name: "export",
+        args: "FORMAT [FILE] [-- QUERY]",
+        summary: "export the graph or a query's result (cypher, jsonl, csv, ntriples, dot, svg)",
+        details: "`:export cypher graph.cypher` writes a script that rebuilds the graph;\n\
+                  `:export svg liu.svg -- MATCH p = (:Person {name: 'Liu He'})-[:MET]->() RETURN p`\n\
+                  draws what the query returns. Without FILE the export is printed (csv needs\n\
+                  a new directory as FILE). Formats are described in docs/export.md.",
+    },
+    CommandInfo {
+        name: "diff",
+        args: "FILE",
+        summary: "what changed from the snapshot FILE to the current graph",
+        details: "Lists nodes and relationships added (+), removed (-) and changed (~, with\n\
+                  `key: old → new`), paired by id, and index changes; see docs/diff.md.",
     },
     CommandInfo {
         name: "begin",
@@ -278,6 +302,14 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 })
             }
         }
+        "export" => parse_export(rest),
+        "diff" => {
+            if rest.is_empty() {
+                Err("usage: :diff FILE".into())
+            } else {
+                Ok(Command::Diff(unquote(rest)))
+            }
+        }
         "begin" => no_args(Command::Begin),
         "commit" => no_args(Command::Commit),
         "rollback" => no_args(Command::Rollback),
@@ -337,6 +369,37 @@ fn parse_param(rest: &str) -> Result<Command, String> {
     Ok(Command::ParamSet {
         name: name.to_string(),
         expr: expr.to_string(),
+    })
+}
+
+fn parse_export(rest: &str) -> Result<Command, String> {
+    const USAGE: &str = "usage: :export FORMAT [FILE] [-- QUERY] (FORMAT: cypher, jsonl, csv, \
+                         ntriples, dot or svg)";
+    // The query follows a `--` that starts the arguments or follows a space.
+    let dashes = if rest.starts_with("--") {
+        Some(0)
+    } else {
+        rest.find(" --").map(|i| i + 1)
+    };
+    let (head, query) = match dashes {
+        Some(i) => (rest[..i].trim(), Some(rest[i + 2..].trim().to_string())),
+        None => (rest.trim(), None),
+    };
+    if query.as_deref() == Some("") {
+        return Err(USAGE.into());
+    }
+    let (format, path) = match head.split_once(char::is_whitespace) {
+        Some((f, p)) => (f, Some(unquote(p.trim()))),
+        None => (head, None),
+    };
+    if format.is_empty() {
+        return Err(USAGE.into());
+    }
+    let format = format.parse::<crate::export::ExportFormat>()?;
+    Ok(Command::Export {
+        format,
+        path,
+        query,
     })
 }
 
@@ -526,6 +589,26 @@ mod tests {
             Ok(Command::Help(Some("param".into())))
         );
         assert_eq!(parse(":schema;"), Ok(Command::Schema));
+        assert_eq!(
+            parse(":export svg 'a b.svg' -- MATCH p = ()-->() RETURN p"),
+            Ok(Command::Export {
+                format: crate::export::ExportFormat::Svg,
+                path: Some("a b.svg".into()),
+                query: Some("MATCH p = ()-->() RETURN p".into())
+            })
+        );
+        assert_eq!(
+            parse(":export jsonl"),
+            Ok(Command::Export {
+                format: crate::export::ExportFormat::Jsonl,
+                path: None,
+                query: None
+            })
+        );
+        assert!(parse(":export xml")
+            .unwrap_err()
+            .contains("unknown export format"));
+        assert_eq!(parse(":diff old.kg"), Ok(Command::Diff("old.kg".into())));
     }
 
     #[test]

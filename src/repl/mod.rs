@@ -338,6 +338,12 @@ impl Session {
             Command::Source(path) => self.source(Path::new(&path), out),
             Command::Save(path) => self.save(path.as_deref(), out),
             Command::Open { path, force } => self.open(&path, force, out),
+            Command::Export {
+                format,
+                path,
+                query,
+            } => self.export(format, path.as_deref(), query.as_deref(), out),
+            Command::Diff(path) => self.diff(&path, out),
             Command::Begin => {
                 self.statement("BEGIN", out);
             }
@@ -492,6 +498,53 @@ impl Session {
                 self.print_error(&e, "", out);
             }
         }
+    }
+
+    /// `:export FORMAT [FILE] [-- QUERY]`: see `crate::export`.
+    fn export(
+        &mut self,
+        format: crate::export::ExportFormat,
+        path: Option<&str>,
+        query: Option<&str>,
+        out: &mut dyn Write,
+    ) {
+        if format.is_directory() && path.is_none() {
+            self.problem(out, "the csv export writes a directory: :export csv DIR");
+            return;
+        }
+        let params = self.params();
+        let result = {
+            let mut db = self.shared.db.borrow_mut();
+            crate::export::export(&mut db, format, query, &params, path.map(Path::new), out)
+        };
+        match result {
+            Ok(report) if report.target.is_some() => {
+                let _ = writeln!(out, "{report}");
+            }
+            Ok(_) => {}
+            Err(e) => self.print_error(&e, query.unwrap_or(""), out),
+        }
+    }
+
+    /// `:diff FILE`: the changes from the snapshot FILE to the current graph.
+    fn diff(&mut self, path: &str, out: &mut dyn Write) {
+        let old = match crate::snapshot::load_graph(path) {
+            Ok(g) => g,
+            Err(e) => return self.print_error(&e, "", out),
+        };
+        let text = self.with_db(|db| {
+            let d = crate::diff::diff(&old, db.graph());
+            if d.is_empty() {
+                format!("no differences from {path}\n")
+            } else {
+                format!(
+                    "{}{}",
+                    crate::diff::text::render(&d, path, "current graph"),
+                    d.summary()
+                )
+            }
+        });
+        let _ = write!(out, "{text}");
     }
 
     /// `:open FILE`: replaces the session's graph with a snapshot (a new file gives an

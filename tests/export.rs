@@ -340,6 +340,7 @@ fn dot_and_svg_of_a_query_show_captions_and_types() {
         .collect();
     assert!(text.contains("Donald Trump"));
     assert!(text.contains("CLAIMED"));
+    assert_eq!(svg, to_string(&mut db, ExportFormat::Svg, Some(q)), "deterministic");
     // The awkward graph's captions need escaping.
     let svg = to_string(&mut awkward(), ExportFormat::Svg, None);
     roxmltree::Document::parse(&svg).expect("well-formed SVG with quotes and controls");

@@ -12,9 +12,9 @@ use std::io::Write;
 /// The longest caption text, in characters, before it is cut with `…`.
 pub const CAPTION_CHARS: usize = 40;
 
-/// The caption of a node: its `name`, `title` or `text` (cut), and its labels on a second
-/// line; `:Label #ID` when it has none of those properties.
-pub fn caption(graph: &Graph, id: NodeId) -> (String, String) {
+/// The caption of a node: its `name`, `title` or `text` (cut after `max_chars`), and its
+/// labels on a second line; `:Label #ID` when it has none of those properties.
+pub fn caption(graph: &Graph, id: NodeId, max_chars: usize) -> (String, String) {
     let labels: String = graph
         .node_labels(id)
         .iter()
@@ -29,7 +29,7 @@ pub fn caption(graph: &Graph, id: NodeId) -> (String, String) {
         }
     });
     match text {
-        Some(t) => (cut(&t), labels),
+        Some(t) => (cut(&t, max_chars), labels),
         None => (
             format!("{labels} #{}", id.0).trim_start().to_string(),
             String::new(),
@@ -37,14 +37,14 @@ pub fn caption(graph: &Graph, id: NodeId) -> (String, String) {
     }
 }
 
-/// Cuts text at [`CAPTION_CHARS`] characters and turns control characters into spaces.
-fn cut(text: &str) -> String {
+/// Cuts text at `max` characters and turns control characters into spaces.
+fn cut(text: &str, max: usize) -> String {
     let mut out: String = text
         .chars()
-        .take(CAPTION_CHARS)
+        .take(max)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.chars().nth(CAPTION_CHARS).is_some() {
+    if text.chars().nth(max).is_some() {
         out.push('…');
     }
     out
@@ -74,7 +74,7 @@ pub fn write(graph: &Graph, selection: &Selection, out: &mut dyn Write) -> Resul
          edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     for &n in &selection.nodes {
-        let (main, labels) = caption(graph, n);
+        let (main, labels) = caption(graph, n, CAPTION_CHARS);
         let label = if labels.is_empty() {
             main
         } else {

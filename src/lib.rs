@@ -20,6 +20,7 @@
 //! building the logical plan), `exec` (operators and expression evaluation over
 //! `store`), `database` (the public facade), `output` (table, JSON and CSV rendering).
 
+pub mod aliases;
 pub mod ast;
 pub mod database;
 pub mod diff;

@@ -21,9 +21,14 @@ pub fn to_string_scalar(v: &Val) -> String {
 }
 
 fn arg_err(f: Function, v: &Val) -> Error {
+    let name = match f {
+        Function::Resolve => "kg.resolve".to_string(),
+        Function::ResolveAll => "kg.resolveAll".to_string(),
+        other => format!("{other:?}"),
+    };
     Error::type_error(
         "InvalidArgumentValue",
-        format!("{f:?}() cannot take {} as its argument", v.type_name()),
+        format!("{name}() cannot take {} as its argument", v.type_name()),
     )
 }
 
@@ -67,6 +72,16 @@ fn parse_int_text(s: &str) -> Option<i64> {
 pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
     use Function as F;
     let a0 = args.first().cloned().unwrap_or(Val::Null);
+    if let (F::Resolve | F::ResolveAll, Val::Str(name)) = (f, &a0) {
+        let index = rt
+            .aliases
+            .get_or_insert_with(|| crate::aliases::AliasIndex::build(rt.graph));
+        return Ok(if f == F::Resolve {
+            index.resolve(name).map(Val::Node).unwrap_or(Val::Null)
+        } else {
+            Val::list(index.resolve_all(name).into_iter().map(Val::Node).collect())
+        });
+    }
     let g = &*rt.graph;
     Ok(match f {
         F::Coalesce => args.into_iter().find(|v| !v.is_null()).unwrap_or(Val::Null),
@@ -82,6 +97,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
         F::Temporal(t) => crate::temporal::func::call(t, &args)?,
         F::Lineage => lineage(&args),
         _ if a0.is_null() && !matches!(f, F::Range | F::ValueType) => Val::Null,
+        F::Resolve | F::ResolveAll => return Err(arg_err(f, &a0)),
         F::Id => match a0 {
             Val::Node(n) => Val::Int(n.0 as i64),
             Val::Rel(r) => Val::Int(r.0 as i64),

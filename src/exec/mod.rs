@@ -48,6 +48,8 @@ pub struct Runtime<'g> {
     pool: Vec<Row>,
     /// Per-operator counters while profiling, keyed by plan node address.
     pub(crate) profile: Option<FxHashMap<usize, OpStats>>,
+    /// Names and aliases, indexed on the first `kg.resolve` of the statement.
+    pub(crate) aliases: Option<crate::aliases::AliasIndex>,
 }
 
 /// What PROFILE measured of one operator: rows produced and time spent in it, its
@@ -263,6 +265,7 @@ pub fn run(
         rng: seed | 1,
         pool: Vec::new(),
         profile: profile.as_ref().map(|_| FxHashMap::default()),
+        aliases: None,
     };
     let start_row: Row = vec![Val::Null; plan.width];
     let mut rows: Vec<Row> = Vec::new();
@@ -306,6 +309,7 @@ pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
         rng: 1,
         pool: Vec::new(),
         profile: None,
+        aliases: None,
     };
     let row: Row = vec![Val::Null; width];
     expr::eval(e, &row, &mut rt)

@@ -156,6 +156,10 @@ pub enum Function {
     /// `date(…)`, `datetime.truncate(…)`, `duration.between(…)` and the other temporal
     /// functions.
     Temporal(crate::temporal::func::TemporalFn),
+    /// `kg.resolve(name)`: the node called `name` (by name or alias, see `crate::aliases`).
+    Resolve,
+    /// `kg.resolveAll(name)`: every node called `name`, best first.
+    ResolveAll,
     /// Internal (WHY): the sorted, deduplicated nodes and relationships found in its
     /// arguments, looking inside lists and paths. Not callable by name.
     Lineage,
@@ -239,15 +243,19 @@ impl Function {
             "isnan" => (IsNaN, 1, 1),
             "valuetype" => (ValueType, 1, 1),
             "char_length" | "character_length" => (CharLength, 1, 1),
+            "kg.resolve" => (Resolve, 1, 1),
+            "kg.resolveall" => (ResolveAll, 1, 1),
             _ => return None,
         };
         Some(f)
     }
 
-    /// True when the result can differ between calls with the same arguments.
+    /// True when the result can differ between calls with the same arguments (or reads
+    /// the graph, so cannot be folded at plan time).
     pub fn is_volatile(self) -> bool {
         match self {
             Function::Rand | Function::Timestamp => true,
+            Function::Resolve | Function::ResolveAll => true,
             Function::Temporal(t) => t.is_volatile(),
             _ => false,
         }

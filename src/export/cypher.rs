@@ -158,13 +158,15 @@ pub fn write(graph: &Graph, selection: &Selection, out: &mut dyn Write) -> Resul
     let mut number: FxHashMap<NodeId, usize> = FxHashMap::default();
     let indexes = graph.indexes();
     let mut text = String::new();
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = writeln!(
         text,
-        "// kg export: {} nodes, {} relationships, {} indexes.\n\
+        "// kg export: {}, {}, {}.\n\
          // Run it on an empty graph: kg --db NEW.kg -f THIS_FILE (or :source THIS_FILE in the shell).",
-        selection.nodes.len(),
-        selection.rels.len(),
-        indexes.len()
+        count(selection.nodes.len(), "node", "nodes"),
+        count(selection.rels.len(), "relationship", "relationships"),
+        count(indexes.len(), "index", "indexes")
     );
     let label = name(IMPORT_LABEL);
     let key = name(IMPORT_KEY);

@@ -146,11 +146,17 @@ impl Error {
     pub fn io(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::IoError, None, message)
     }
+    /// A `SnapshotError`; the message is kept on one line (see `one_line`).
     pub fn snapshot(code: &'static str, message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::SnapshotError, Some(code), message)
+        Error::new(
+            ErrorKind::SnapshotError,
+            Some(code),
+            one_line(message.into()),
+        )
     }
+    /// An `ImportError`; the message is kept on one line (see `one_line`).
     pub fn import(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::ImportError, None, message)
+        Error::new(ErrorKind::ImportError, None, one_line(message.into()))
     }
 
     pub fn with_span(mut self, span: Span) -> Error {
@@ -239,6 +245,24 @@ impl Error {
         ));
         out
     }
+}
+
+/// `text` with line breaks and other control characters (but tabs) escaped as in Rust
+/// (`\n`, `\u{1d}`, `\u{2028}`), so that a message quoting file content stays one line.
+pub fn one_line(text: String) -> String {
+    let breaks = |c: char| (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.chars().any(breaks) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -31,3 +31,82 @@ fn parse_error_at_a_multibyte_character_covers_the_whole_character() {
     harness::parse(text);
     assert_eq!(syntax_span(text), Span::new(9, 12));
 }
+
+/// A scratch directory that is removed at the end of the test.
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// snapshot: a header from a "newer kg" whose version string holds a line break gave a
+/// two-line error (the string was quoted raw). Control characters are now escaped.
+#[test]
+fn snapshot_version_string_with_a_line_break_gives_a_one_line_error() {
+    let mut file = vec![0u8; 64];
+    file[..8].copy_from_slice(&kg::snapshot::MAGIC);
+    file[8..12].copy_from_slice(&7u32.to_le_bytes());
+    file[16..21].copy_from_slice(b"9\n0.1");
+    // Mode 1: the harness repairs the header checksum, so the version check is reached.
+    let input = [&[1u8][..], &file].concat();
+    let dir = temp_dir();
+    let path = dir.path().join("newer.kg");
+    harness::snapshot(&input, &path);
+    let e = kg::snapshot::load_graph(&path).expect_err("a newer version");
+    assert_eq!(
+        e.message(),
+        format!(
+            "{}: written by a newer kg (9\\n0.1, snapshot format version 7); this kg {} reads \
+             format version 1 — upgrade kg to open it",
+            path.display(),
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+/// csv_import: a quoted header field spanning lines gave a multi-line error (the field
+/// was quoted raw). Line breaks are now escaped.
+#[test]
+fn csv_header_field_with_a_line_break_gives_a_one_line_error() {
+    let input = b"\x00\"id:ID(P\nx\"\n1\n\xfe".to_vec();
+    let dir = temp_dir();
+    harness::csv_import(&input, dir.path());
+    let nodes = dir.path().join("nodes.csv");
+    let out = dir.path().join("out.kg");
+    let e = kg::import::run(&kg::import::ImportArgs::new(
+        [nodes.display().to_string()],
+        Vec::<String>::new(),
+        &out,
+    ))
+    .expect_err("a bad header");
+    assert_eq!(
+        e.message(),
+        format!(
+            "{}:1: header column 1 ('id:ID(P\\nx'): 'ID(P\\nx' has an unclosed or misplaced '('",
+            nodes.display()
+        )
+    );
+}
+
+/// csv_import: with --skip-bad-rows, a bad row's sample quoting a value with a line break
+/// was two lines. It is one now, and names file:line.
+#[test]
+fn csv_bad_row_sample_with_a_line_break_is_one_line() {
+    let input = b"\x01id:ID,n:int\n1,\"4\n2\"\n2,5\n\xfe".to_vec();
+    let dir = temp_dir();
+    harness::csv_import(&input, dir.path());
+    let nodes = dir.path().join("nodes.csv");
+    let mut args = kg::import::ImportArgs::new(
+        [nodes.display().to_string()],
+        Vec::<String>::new(),
+        dir.path().join("skip.kg"),
+    );
+    args.skip_bad_rows = true;
+    let report = kg::import::run(&args).expect("the import skips the bad row");
+    assert_eq!((report.nodes, report.bad_rows), (1, 1));
+    assert_eq!(
+        report.bad_row_samples,
+        [format!(
+            "{}:2: column n: '4\\n2' is not an int",
+            nodes.display()
+        )]
+    );
+}

@@ -74,7 +74,7 @@ impl BadRows {
             return Err(Error::import(text));
         }
         self.count += 1;
-        self.samples.push(text);
+        self.samples.push(crate::error::one_line(text));
         Ok(())
     }
 }

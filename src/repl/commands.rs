@@ -36,6 +36,12 @@ pub enum Command {
     },
     /// `:diff FILE`: what changed from the snapshot FILE to the current graph.
     Diff(String),
+    /// `:why on|off`: run every query as `WHY <query>`.
+    Why(Option<bool>),
+    /// `:sources EXPR|QUERY`: the sentences behind a value or a query's rows.
+    Sources(String),
+    /// `:find NAME`: entities called NAME, by name or alias, or near it.
+    Find(String),
     Begin,
     Commit,
     Rollback,
@@ -105,6 +111,31 @@ pub const COMMANDS: &[CommandInfo] = &[
         args: "QUERY",
         summary: "show the plan of a query without running it",
         details: "`:explain MATCH (n:Person) RETURN n` is the same as `EXPLAIN MATCH ...;`.",
+    },
+    CommandInfo {
+        name: "why",
+        args: "on|off",
+        summary: "show the source sentences behind every row of each query",
+        details: "With why on, each query runs as `WHY <query>`: its rows are followed by the\n\
+                  sentences of the article (or of your graph's sources) that the nodes and\n\
+                  relationships behind each row come from. See docs/provenance.md.",
+    },
+    CommandInfo {
+        name: "sources",
+        args: "EXPR | QUERY",
+        summary: "the sentences behind a node, a relationship or a query's rows",
+        details: "`:sources kg.resolve('Liu He')` lists the sentences that mention Liu He;\n\
+                  `:sources MATCH (:Person {name: 'Yi Gang'})-[r]->() RETURN r` those behind\n\
+                  each of his relationships (the same as `WHY MATCH ...`).",
+    },
+    CommandInfo {
+        name: "find",
+        args: "NAME",
+        summary: "find entities by name or alias, with near matches for misspellings",
+        details: "`:find liu hu` finds Liu He by his alias; case and spacing do not matter.\n\
+                  When nothing matches exactly, names containing NAME as a word and names\n\
+                  within a small edit distance are listed (`:find Lighthiser`). In queries,\n\
+                  `kg.resolve('Liu Hu')` gives the node.",
     },
     CommandInfo {
         name: "source",
@@ -273,6 +304,29 @@ pub fn parse(line: &str) -> Result<Command, String> {
             "off" | "false" | "0" => Ok(Command::Timing(Some(false))),
             _ => Err("usage: :timing on|off".into()),
         },
+        "why" => match rest.to_ascii_lowercase().as_str() {
+            "" => Ok(Command::Why(None)),
+            "on" | "true" | "1" => Ok(Command::Why(Some(true))),
+            "off" | "false" | "0" => Ok(Command::Why(Some(false))),
+            _ => Err("usage: :why on|off".into()),
+        },
+        "sources" => {
+            if rest.is_empty() {
+                Err(
+                    "usage: :sources EXPR (e.g. :sources kg.resolve('Liu He')) or :sources QUERY"
+                        .into(),
+                )
+            } else {
+                Ok(Command::Sources(rest.to_string()))
+            }
+        }
+        "find" => {
+            if rest.is_empty() {
+                Err("usage: :find NAME".into())
+            } else {
+                Ok(Command::Find(unquote(rest)))
+            }
+        }
         "explain" => {
             if rest.is_empty() {
                 Err("usage: :explain QUERY".into())

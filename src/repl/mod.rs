@@ -87,6 +87,8 @@ pub struct Session {
     shared: Rc<Shared>,
     render: RenderOptions,
     quit_warned: bool,
+    /// `:why on`: queries run as `WHY <query>`.
+    why: bool,
 }
 
 impl Session {
@@ -103,6 +105,7 @@ impl Session {
                 ..RenderOptions::default()
             },
             quit_warned: false,
+            why: false,
         }
     }
 
@@ -218,6 +221,13 @@ impl Session {
     /// Runs one statement and prints its result or error; false when it failed.
     fn statement(&mut self, text: &str, out: &mut dyn Write) -> bool {
         let explain = is_plan_statement(text);
+        let why_text;
+        let text = if self.why && is_read_query(text) {
+            why_text = format!("WHY {text}");
+            why_text.as_str()
+        } else {
+            text
+        };
         let result = {
             let params = self.shared.params.borrow();
             let mut db = self.shared.db.borrow_mut();
@@ -331,6 +341,24 @@ impl Session {
                     }
                 }
             }
+            Command::Why(on) => {
+                if let Some(on) = on {
+                    self.why = on;
+                }
+                let state = if self.why { "on" } else { "off" };
+                let _ = writeln!(out, "why: {state}");
+            }
+            Command::Sources(what) => {
+                let text = if is_read_query(&what) {
+                    format!("WHY {what}")
+                } else {
+                    format!("WHY RETURN {what} AS value")
+                };
+                let why = std::mem::replace(&mut self.why, false);
+                self.statement(&text, out);
+                self.why = why;
+            }
+            Command::Find(name) => self.find(&name, out),
             Command::Explain(query) => {
                 let text = format!("EXPLAIN {query}");
                 self.statement(&text, out);
@@ -358,6 +386,55 @@ impl Session {
             Command::Quit { force } => return self.quit(QuitBy::Command, force, out),
         }
         Action::Continue
+    }
+
+    /// `:find NAME`: entities called NAME (exactly, or else nearly), best first.
+    fn find(&mut self, name: &str, out: &mut dyn Write) {
+        let result = {
+            let db = self.shared.db.borrow();
+            let g = db.graph();
+            let found = crate::aliases::find(g, name);
+            if found.is_empty() {
+                drop(db);
+                self.problem(
+                    out,
+                    &format!("nothing is called {name:?} or anything like it"),
+                );
+                return;
+            }
+            let text = |n: crate::val::NodeId, key: &str| {
+                g.key_symbol(key)
+                    .and_then(|k| g.node_prop(n, k))
+                    .map(|v| crate::exec::to_value(g, v))
+                    .unwrap_or(Value::Null)
+            };
+            let rows = found
+                .iter()
+                .map(|f| {
+                    let labels = g
+                        .node_labels(f.node)
+                        .iter()
+                        .map(|l| format!(":{}", g.label_name(*l)))
+                        .collect::<String>();
+                    vec![
+                        text(f.node, "name"),
+                        Value::String(labels),
+                        Value::String(f.matched.clone()),
+                        Value::String(f.kind.describe()),
+                        Value::Int(f.node.0 as i64),
+                    ]
+                })
+                .collect();
+            QueryResult {
+                columns: ["name", "labels", "matched", "how", "id"]
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect(),
+                rows,
+                ..QueryResult::default()
+            }
+        };
+        self.print_result(&result, false, out);
     }
 
     /// Evaluates a Cypher expression with the current parameters.
@@ -597,8 +674,15 @@ impl Session {
 
 /// True for `EXPLAIN …` and `PROFILE …`, whose plan prints as plain lines.
 fn is_plan_statement(text: &str) -> bool {
+    first_word(text).eq_ignore_ascii_case("EXPLAIN")
+}
+
+/// A statement `:why on` runs as `WHY <statement>`: one that starts like a reading query.
+fn is_read_query(text: &str) -> bool {
     let word = first_word(text);
-    word.eq_ignore_ascii_case("EXPLAIN") || word.eq_ignore_ascii_case("PROFILE")
+    ["MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 fn first_word(text: &str) -> &str {

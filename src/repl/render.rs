@@ -134,6 +134,10 @@ pub fn render(result: &QueryResult, opts: &RenderOptions, explain: bool) -> Stri
     let mut parts: Vec<String> = Vec::new();
     if !result.columns.is_empty() {
         if result.rows.is_empty() {
+            if let Some(profile) = crate::output::profile_text(result) {
+                out.push_str(&profile);
+                out.push('\n');
+            }
             parts.push("(no rows)".to_string());
         } else {
             let max_rows = if opts.max_rows == 0 {

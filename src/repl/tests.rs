@@ -213,3 +213,44 @@ fn explain_prints_the_plan_as_text() {
     };
     assert_eq!(strip(&a), strip(&b));
 }
+
+#[test]
+fn find_why_and_sources_commands() {
+    let mut s = session_with(Database::seed().expect("seed"));
+    // :find — an alias, then a misspelling.
+    let (_, text) = run(&mut s, ":find liu hu");
+    assert!(
+        text.contains("'Liu He'") && text.contains("alias"),
+        "{text}"
+    );
+    let (_, text) = run(&mut s, ":find Lighthiser");
+    assert!(
+        text.contains("'Robert Lighthizer'") && text.contains("near (1 edit)"),
+        "{text}"
+    );
+    let (_, text) = run(&mut s, ":find zzqqxx");
+    assert!(text.contains("nothing is called"), "{text}");
+    // :why on adds the sources under each query's rows; :why off removes them.
+    let (_, text) = run(&mut s, ":why on");
+    assert!(text.contains("why: on"), "{text}");
+    let q = "MATCH (p:Person {name: 'Steve Mnuchin'})-[:CLAIMED]->(c) RETURN c.quote";
+    let (_, text) = run(&mut s, q);
+    assert!(text.contains("row 1 — sources:"), "{text}");
+    assert!(
+        text.contains("[14] US Treasury Secretary Steve Mnuchin"),
+        "{text}"
+    );
+    run(&mut s, ":why off");
+    let (_, text) = run(&mut s, q);
+    assert!(!text.contains("sources"), "{text}");
+    // :sources of an expression.
+    let (_, text) = run(&mut s, ":sources kg.resolve('Yi Gang')");
+    assert!(text.contains("row 1 — sources:"), "{text}");
+    assert!(text.contains("[13]"), "{text}");
+    // PROFILE prints the result and the operator table, even with no rows.
+    let (_, text) = run(&mut s, "PROFILE MATCH (n:Nope) RETURN n");
+    assert!(
+        text.contains("NodeByLabelScan") && text.contains("(no rows)"),
+        "{text}"
+    );
+}

@@ -300,11 +300,11 @@ fn ntriples_parse_with_an_rdf_parser() {
             .collect::<Result<_, _>>()
             .expect("valid N-Triples");
         assert_eq!(triples.len(), text.lines().count());
-        let rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+        let rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
         let label_triples = triples
             .iter()
             .filter(|t| {
-                t.predicate.to_string() == rdf_type
+                t.predicate.as_str() == rdf_type
                     && t.object.to_string().starts_with("<urn:kg:label:")
             })
             .count();
@@ -340,7 +340,11 @@ fn dot_and_svg_of_a_query_show_captions_and_types() {
         .collect();
     assert!(text.contains("Donald Trump"));
     assert!(text.contains("CLAIMED"));
-    assert_eq!(svg, to_string(&mut db, ExportFormat::Svg, Some(q)), "deterministic");
+    assert_eq!(
+        svg,
+        to_string(&mut db, ExportFormat::Svg, Some(q)),
+        "deterministic"
+    );
     // The awkward graph's captions need escaping.
     let svg = to_string(&mut awkward(), ExportFormat::Svg, None);
     roxmltree::Document::parse(&svg).expect("well-formed SVG with quotes and controls");

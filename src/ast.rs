@@ -57,6 +57,7 @@ pub struct SingleQuery {
 pub enum Clause {
     Match(Match),
     Unwind(Unwind),
+    LoadCsv(LoadCsv),
     With(With),
     Return(Return),
     Create(Create),
@@ -72,6 +73,7 @@ impl Clause {
         match self {
             Clause::Match(c) => c.span,
             Clause::Unwind(c) => c.span,
+            Clause::LoadCsv(c) => c.span,
             Clause::With(c) => c.span,
             Clause::Return(c) => c.span,
             Clause::Create(c) => c.span,
@@ -89,6 +91,16 @@ pub struct Match {
     pub optional: bool,
     pub pattern: Vec<PatternPart>,
     pub where_: Option<Expr>,
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS var [FIELDTERMINATOR char]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadCsv {
+    pub headers: bool,
+    pub source: Expr,
+    pub var: Ident,
+    pub delimiter: Option<Expr>,
     pub span: Span,
 }
 

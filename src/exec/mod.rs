@@ -6,6 +6,7 @@ mod aggregate;
 pub mod compare;
 mod expr;
 mod functions;
+mod load_csv;
 mod operators;
 mod write;
 

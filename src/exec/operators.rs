@@ -21,7 +21,7 @@ pub trait Operator {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>>;
 }
 
-type BoxOp<'p> = Box<dyn Operator + 'p>;
+pub(crate) type BoxOp<'p> = Box<dyn Operator + 'p>;
 
 /// Builds the operator tree for a plan whose leaves produce `arg` once; with `prof`, every
 /// operator counts its rows and time into the runtime's profile (PROFILE).
@@ -186,6 +186,20 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             n: None,
             arg: arg.clone(),
             drain: has_writes(input),
+        }),
+        P::LoadCsv {
+            input,
+            source,
+            slot,
+            headers,
+            delimiter,
+        } => Box::new(super::load_csv::LoadCsvOp {
+            input: build(input, arg, prof),
+            source,
+            slot: *slot,
+            headers: *headers,
+            delimiter: *delimiter,
+            state: None,
         }),
         P::Unwind { input, expr, slot } => Box::new(UnwindOp {
             input: build(input, arg, prof),

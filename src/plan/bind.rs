@@ -238,6 +238,39 @@ impl<'a> Binder<'a> {
                         slot,
                     };
                 }
+                Clause::LoadCsv(l) => {
+                    let source = self.expr(&l.source, &scope, None)?;
+                    let delimiter = match &l.delimiter {
+                        None => b',',
+                        Some(d) => match self.expr(d, &scope, None)? {
+                            CExpr::Const(Val::Str(t)) if t.len() == 1 => t.as_bytes()[0],
+                            CExpr::Const(Val::Str(t)) if &*t == "\\t" => b'\t',
+                            _ => {
+                                return Err(err(
+                                    "InvalidArgumentValue",
+                                    "FIELDTERMINATOR must be a one-character string such as ';' or '\\t'",
+                                    d.span,
+                                ))
+                            }
+                        },
+                    };
+                    if scope.get(&l.var.name).is_some() {
+                        return Err(err(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", l.var.name),
+                            l.var.span,
+                        ));
+                    }
+                    let slot = self.slot();
+                    scope.add(&l.var.name, slot, Kind::Any);
+                    plan = PlanNode::LoadCsv {
+                        input: Box::new(plan),
+                        source,
+                        slot,
+                        headers: l.headers,
+                        delimiter,
+                    };
+                }
                 Clause::With(w) => {
                     let (p, s, _, _) =
                         self.projection(plan, &scope, &w.body, w.where_.as_ref(), true)?;

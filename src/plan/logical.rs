@@ -143,6 +143,15 @@ pub enum PlanNode {
         expr: CExpr,
         slot: usize,
     },
+    /// For each input row, the records of the CSV file `source` names, into `slot`: maps
+    /// keyed by the header with `headers`, otherwise lists of strings.
+    LoadCsv {
+        input: Box<PlanNode>,
+        source: CExpr,
+        slot: usize,
+        headers: bool,
+        delimiter: u8,
+    },
     Create {
         input: Box<PlanNode>,
         parts: Vec<CreatePart>,
@@ -265,6 +274,7 @@ impl PlanNode {
             | Skip { input, .. }
             | Limit { input, .. }
             | Unwind { input, .. }
+            | LoadCsv { input, .. }
             | Create { input, .. }
             | Merge { input, .. }
             | Set { input, .. }
@@ -362,6 +372,10 @@ impl PlanNode {
             Skip { .. } => "Skip".into(),
             Limit { .. } => "Limit".into(),
             Unwind { slot, .. } => format!("Unwind (${slot})"),
+            LoadCsv { slot, headers, .. } => format!(
+                "LoadCSV{} (${slot})",
+                if *headers { " WITH HEADERS" } else { "" }
+            ),
             Create { .. } => "Create".into(),
             Merge { .. } => "Merge".into(),
             Set { .. } => "SetOrRemove".into(),

@@ -200,6 +200,19 @@ pub(super) fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNo
             expr,
             slot,
         },
+        P::LoadCsv {
+            input,
+            source,
+            slot,
+            headers,
+            delimiter,
+        } => P::LoadCsv {
+            input: bx(input, f),
+            source,
+            slot,
+            headers,
+            delimiter,
+        },
         P::Create { input, parts } => P::Create {
             input: bx(input, f),
             parts,
@@ -379,7 +392,9 @@ fn produced(node: &PlanNode) -> Vec<usize> {
         PlanNode::Expand { rel, to, .. } | PlanNode::VarExpand { rel, to, .. } => {
             vec![*rel, *to]
         }
-        PlanNode::BuildPath { slot, .. } | PlanNode::Unwind { slot, .. } => vec![*slot],
+        PlanNode::BuildPath { slot, .. }
+        | PlanNode::Unwind { slot, .. }
+        | PlanNode::LoadCsv { slot, .. } => vec![*slot],
         PlanNode::ShortestPath { path, rel, .. } => {
             let mut v = vec![*path];
             v.extend(rel.iter().copied());

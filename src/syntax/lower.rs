@@ -192,6 +192,27 @@ impl Lowerer {
                     span: sp,
                 })
             }
+            Rule::load_csv_clause => {
+                let mut headers = false;
+                let mut exprs = Vec::new();
+                let mut var = None;
+                for c in inner {
+                    match c.as_rule() {
+                        Rule::with_headers => headers = true,
+                        Rule::expr => exprs.push(self.expr(c)?),
+                        Rule::variable => var = Some(ident(c)),
+                        _ => {}
+                    }
+                }
+                let mut exprs = exprs.into_iter();
+                Clause::LoadCsv(LoadCsv {
+                    headers,
+                    source: exprs.next().ok_or_else(missing)?,
+                    var: var.ok_or_else(missing)?,
+                    delimiter: exprs.next(),
+                    span: sp,
+                })
+            }
             Rule::with_clause => {
                 inner.next();
                 let body = self.projection(inner.next().ok_or_else(missing)?)?;

@@ -276,7 +276,8 @@ fn check_queries(g: Graph) {
 /// 1 integer ids, 2 tab delimiter, 3 `|` array delimiter, 4 `'` quote, 5 the relationship
 /// file gets the type prefix `REL=`), the rest is split on 0xFE into a node file, a
 /// relationship file, and optionally a second node file (read with the label prefix
-/// `Extra=`) and a header file for it (`HEADER,FILE` form).
+/// `Extra=`) and a header file for it (`HEADER,FILE` form). An empty relationship part
+/// stands for no relationship file.
 pub struct CsvInput<'a> {
     pub options: u8,
     pub nodes: &'a [u8],
@@ -332,7 +333,13 @@ pub fn csv_import(data: &[u8], dir: &Path) {
     } else {
         rels
     };
-    let mut args = ImportArgs::new(node_args, [rels], &out);
+    // An empty relationship part means no relationship file (an empty file is an error).
+    let rel_args = if input.rels.is_empty() {
+        vec![]
+    } else {
+        vec![rels]
+    };
+    let mut args = ImportArgs::new(node_args, rel_args, &out);
     args.skip_bad_rows = o & 1 == 1;
     args.id_type = if o & 2 == 2 {
         IdType::Integer

@@ -228,6 +228,7 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let mut scratch = row.clone();
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
+                rt.tick()?;
                 scratch[*slot] = item.clone();
                 if let Some(f) = filter {
                     if !eval_predicate(f, &scratch, rt)? {
@@ -253,6 +254,7 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let mut scratch = row.clone();
             let (mut trues, mut falses, mut nulls) = (0usize, 0usize, 0usize);
             for item in items.iter() {
+                rt.tick()?;
                 scratch[*slot] = item.clone();
                 let r = match filter {
                     Some(f) => truth(&eval(f, &scratch, rt)?)?,
@@ -326,6 +328,7 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             let mut scratch = row.clone();
             scratch[*acc] = init;
             for item in items.iter() {
+                rt.tick()?;
                 scratch[*slot] = item.clone();
                 let v = eval(expr, &scratch, rt)?;
                 scratch[*acc] = v;
@@ -374,6 +377,18 @@ fn eval_rest(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<Val> {
             Val::list(out)
         }
     })
+}
+
+/// `+` would build a value longer than the memory guard allows (`Limits::max_list_len`
+/// counts a list's elements and a string's bytes).
+fn too_long(what: &str, n: usize, unit: &str, rt: &Runtime) -> Error {
+    Error::transient(
+        "MemoryLimitExceeded",
+        format!(
+            "+ would build a {what} {n} {unit}, more than the limit of {}",
+            rt.limits.max_list_len
+        ),
+    )
 }
 
 fn overflow() -> Error {
@@ -660,6 +675,15 @@ pub fn arith(op: BinaryOp, a: Val, b: Val, rt: &mut Runtime) -> Result<Val> {
         },
         BinaryOp::Add => match (a, b) {
             (Null, _) | (_, Null) => Null,
+            (Str(x), Str(y)) if x.len() + y.len() > rt.limits.max_list_len => {
+                return Err(too_long("string of", x.len() + y.len(), "bytes", rt))
+            }
+            (List(x), List(y)) if x.len() + y.len() > rt.limits.max_list_len => {
+                return Err(too_long("list of", x.len() + y.len(), "elements", rt))
+            }
+            (List(x), _) | (_, List(x)) if x.len() >= rt.limits.max_list_len => {
+                return Err(too_long("list of", x.len() + 1, "elements", rt))
+            }
             (Int(x), Int(y)) => Int(x.checked_add(y).ok_or_else(overflow)?),
             (Int(x), Float(y)) => Float(x as f64 + y),
             (Float(x), Int(y)) => Float(x + y as f64),

@@ -13,6 +13,8 @@ use std::cmp::Ordering;
 pub struct Acc {
     func: AggFn,
     seen: Option<FxHashSet<EquivKey>>,
+    /// DISTINCT over nodes and relationships: their ids (tagged), without building keys.
+    seen_elements: FxHashSet<u64>,
     count: i64,
     int_sum: i64,
     float_sum: f64,
@@ -29,6 +31,7 @@ impl Acc {
         Acc {
             func,
             seen: distinct.then(FxHashSet::default),
+            seen_elements: FxHashSet::default(),
             count: 0,
             int_sum: 0,
             float_sum: 0.0,
@@ -52,7 +55,12 @@ impl Acc {
             Some(v) => v,
         };
         if let Some(seen) = &mut self.seen {
-            if !seen.insert(EquivKey(vec![v.clone()])) {
+            let new = match &v {
+                Val::Node(n) => self.seen_elements.insert(n.0 << 1),
+                Val::Rel(r) => self.seen_elements.insert((r.0 << 1) | 1),
+                other => seen.insert(EquivKey(vec![other.clone()])),
+            };
+            if !new {
                 return Ok(());
             }
         }

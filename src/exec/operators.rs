@@ -1365,9 +1365,9 @@ impl Operator for SortOp<'_> {
                 None => None,
             };
             let keys = self.keys;
-            let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| {
+            let cmp_keys = |a: &[Val], b: &[Val]| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(&a.0[i], &b.0[i]);
+                    let o = order(&a[i], &b[i]);
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;
@@ -1375,12 +1375,38 @@ impl Operator for SortOp<'_> {
                 }
                 std::cmp::Ordering::Equal
             };
+            let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| cmp_keys(&a.0, &b.0);
             let mut rows: Vec<(Vec<Val>, Row)> = Vec::new();
+            // Top-k: the keys of the worst row kept at the last compaction. A row that does
+            // not sort before it cannot be in the result: it is dropped after its first key
+            // (usually) without building its key list.
+            let mut bound: Option<Vec<Val>> = None;
             while let Some(row) = self.input.next(rt)? {
                 rt.tick()?;
+                let first = match self.keys.first() {
+                    Some((e, _)) => eval(e, &row, rt)?,
+                    None => Val::Null,
+                };
+                if let (Some(b), Some((_, desc))) = (&bound, self.keys.first()) {
+                    let o = order(&first, &b[0]);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o == std::cmp::Ordering::Greater
+                        || (o == std::cmp::Ordering::Equal && self.keys.len() == 1)
+                    {
+                        rt.recycle(row);
+                        continue;
+                    }
+                }
                 let mut k = Vec::with_capacity(self.keys.len());
-                for (e, _) in self.keys {
+                k.push(first);
+                for (e, _) in self.keys.iter().skip(1) {
                     k.push(eval(e, &row, rt)?);
+                }
+                if let Some(b) = &bound {
+                    if cmp_keys(&k, b) != std::cmp::Ordering::Less {
+                        rt.recycle(row);
+                        continue;
+                    }
                 }
                 rows.push((k, row));
                 // Top-k: keep the buffer within twice the limit.
@@ -1388,6 +1414,7 @@ impl Operator for SortOp<'_> {
                     if lim > 0 && rows.len() >= 2 * lim.max(512) {
                         rows.select_nth_unstable_by(lim - 1, cmp);
                         rows.truncate(lim);
+                        bound = Some(rows[lim - 1].0.clone());
                     }
                 }
                 rt.check_rows(rows.len())?;

@@ -19,7 +19,8 @@ pub fn optimize(plan: PlanNode, graph: &Graph, count_store: bool) -> PlanNode {
     } else {
         plan
     };
-    distinct_endpoints(plan)
+    let plan = distinct_endpoints(plan);
+    top_before_projection(plan)
 }
 
 // ------------------------------------------------------------ helpers
@@ -548,6 +549,63 @@ fn seek_candidate(p: &CExpr, slot: usize) -> Option<(String, CExpr, bool)> {
             independent(r).then(|| (k, (**r).clone(), true))
         }
         _ => None,
+    }
+}
+
+// ------------------------------------------------------------ top-k below projections
+
+/// `Top(Projection(x))` → `Projection(Top(x))` when the projection only reads properties
+/// and the sort keys are projected columns: the projection then runs for the k rows kept,
+/// not for every row (`RETURN c.id, c.date ORDER BY c.date DESC LIMIT 20`).
+fn top_before_projection(node: PlanNode) -> PlanNode {
+    let node = map_children(node, &mut top_before_projection);
+    let PlanNode::Sort {
+        input,
+        keys,
+        limit: Some(limit),
+    } = node
+    else {
+        return node;
+    };
+    /// Reads a slot or a chain of properties of one: cheap, and never fails on a node.
+    fn plain(e: &CExpr) -> bool {
+        match e {
+            CExpr::Slot(_) | CExpr::Const(_) | CExpr::Param(_) => true,
+            CExpr::Property(x, _) => plain(x),
+            _ => false,
+        }
+    }
+    match *input {
+        PlanNode::Project {
+            input: below,
+            items,
+        } if items.iter().all(|(_, e)| plain(e))
+            && keys.iter().all(|(k, _)| matches!(k, CExpr::Slot(_))) =>
+        {
+            let keys = keys
+                .into_iter()
+                .map(|(k, desc)| match k {
+                    CExpr::Slot(s) => match items.iter().find(|(slot, _)| *slot == s) {
+                        Some((_, e)) => (e.clone(), desc),
+                        None => (CExpr::Slot(s), desc),
+                    },
+                    other => (other, desc),
+                })
+                .collect();
+            PlanNode::Project {
+                input: Box::new(PlanNode::Sort {
+                    input: below,
+                    keys,
+                    limit: Some(limit),
+                }),
+                items,
+            }
+        }
+        other => PlanNode::Sort {
+            input: Box::new(other),
+            keys,
+            limit: Some(limit),
+        },
     }
 }
 

@@ -80,6 +80,13 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             batch: Vec::new(),
             pos: 0,
         }),
+        P::NodeById { input, .. } => Box::new(IdSeekOp {
+            input: build(input, arg, prof),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
         P::NodeByProperty { input, .. } => Box::new(IndexSeekOp {
             input: build(input, arg, prof),
             node,
@@ -473,12 +480,84 @@ impl Operator for IndexSeekOp<'_> {
             for x in &values {
                 for &n in index.lookup(x) {
                     // The index keys 1 and 1.0 alike; equality semantics agree.
-                    if has_labels(g, n, &label_syms) && !self.buf.contains(&n) {
+                    if has_labels(g, n, &label_syms) {
                         self.buf.push(n);
                     }
                 }
             }
             self.buf.sort_unstable();
+            self.buf.dedup();
+            self.row = Some(row);
+        }
+    }
+}
+
+/// Nodes by id (`WHERE id(n) = $x`, `id(n) IN $ids`).
+struct IdSeekOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<NodeId>,
+    pos: usize,
+}
+
+impl Operator for IdSeekOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::NodeById {
+            slot,
+            labels,
+            ids,
+            many,
+            ..
+        } = self.node
+        else {
+            unreachable!("IdSeekOp built from NodeById");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                if self.pos < self.buf.len() {
+                    let n = self.buf[self.pos];
+                    self.pos += 1;
+                    let mut out = row.clone();
+                    out[*slot] = Val::Node(n);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let v = eval(ids, &row, rt)?;
+            let g = &*rt.graph;
+            self.buf.clear();
+            self.pos = 0;
+            let Some(label_syms) = resolve_labels(g, labels) else {
+                continue;
+            };
+            // Equality semantics: 3 = 3.0, and anything else matches no id.
+            let as_id = |v: &Val| match v {
+                Val::Int(i) if *i >= 0 => Some(NodeId(*i as u64)),
+                Val::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.2e18 => {
+                    Some(NodeId(*f as u64))
+                }
+                _ => None,
+            };
+            match (&v, many) {
+                (Val::List(items), true) => self.buf.extend(items.iter().filter_map(as_id)),
+                (Val::Null, _) => {}
+                (_, true) => {
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("IN expects a list, got {}", v.type_name()),
+                    ))
+                }
+                (other, false) => self.buf.extend(as_id(other)),
+            }
+            self.buf
+                .retain(|n| g.contains_node(*n) && has_labels(g, *n, &label_syms));
+            self.buf.sort_unstable();
+            self.buf.dedup();
             self.row = Some(row);
         }
     }

@@ -30,6 +30,15 @@ pub enum PlanNode {
         value: CExpr,
         many: bool,
     },
+    /// For each input row, the nodes whose id is `ids` (or, with `many`, any element of the
+    /// list `ids`) and that have all of `labels`: `WHERE id(n) = $x` without a scan.
+    NodeById {
+        input: Box<PlanNode>,
+        slot: usize,
+        labels: Names,
+        ids: CExpr,
+        many: bool,
+    },
     /// A count answered from the store's counters, into `slot`.
     CountStore {
         input: Box<PlanNode>,
@@ -259,6 +268,7 @@ impl PlanNode {
             Argument => None,
             NodeScan { input, .. }
             | NodeByProperty { input, .. }
+            | NodeById { input, .. }
             | CountStore { input, .. }
             | Expand { input, .. }
             | VarExpand { input, .. }
@@ -301,6 +311,7 @@ impl PlanNode {
             NodeByProperty {
                 slot, labels, key, ..
             } => format!("NodeIndexSeek (${slot}{} {{{key}}})", names(labels)),
+            NodeById { slot, labels, .. } => format!("NodeByIdSeek (${slot}{})", names(labels)),
             CountStore { slot, kind, .. } => format!("CountStore (${slot} = count {kind:?})"),
             Expand {
                 from,

@@ -5,7 +5,7 @@
 //! relationship-type pattern from the store's counters; `distinct_endpoints` lets a
 //! variable-length expansion feeding only DISTINCT aggregates search breadth-first.
 
-use super::expr::{AggFn, CExpr, MapProjItem};
+use super::expr::{AggFn, CExpr, Function, MapProjItem};
 use super::logical::{CountKind, PlanNode};
 use crate::ast::BinaryOp;
 use crate::store::{Direction, Graph};
@@ -54,6 +54,19 @@ pub(super) fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNo
             labels,
             key,
             value,
+            many,
+        },
+        P::NodeById {
+            input,
+            slot,
+            labels,
+            ids,
+            many,
+        } => P::NodeById {
+            input: bx(input, f),
+            slot,
+            labels,
+            ids,
             many,
         },
         P::CountStore { input, slot, kind } => P::CountStore {
@@ -389,7 +402,9 @@ pub fn push_filters(node: PlanNode) -> PlanNode {
 /// The slots an operator writes.
 fn produced(node: &PlanNode) -> Vec<usize> {
     match node {
-        PlanNode::NodeScan { slot, .. } | PlanNode::NodeByProperty { slot, .. } => vec![*slot],
+        PlanNode::NodeScan { slot, .. }
+        | PlanNode::NodeByProperty { slot, .. }
+        | PlanNode::NodeById { slot, .. } => vec![*slot],
         PlanNode::Expand { rel, to, .. } | PlanNode::VarExpand { rel, to, .. } => {
             vec![*rel, *to]
         }
@@ -452,9 +467,6 @@ fn map_one_input(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNode) -> Pla
 
 pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
     let node = map_children(node, &mut |c| use_indexes(c, graph));
-    if graph.indexes().is_empty() {
-        return node;
-    }
     // Filter chains directly above a label scan.
     let PlanNode::Filter { .. } = &node else {
         return node;
@@ -473,8 +485,29 @@ pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
     else {
         return rebuild_filters(cur, preds);
     };
+    // `id(n) = x` / `id(n) IN list`: a seek by id needs no index.
+    if let Some((i, ids, many)) = preds
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| id_seek_candidate(p, slot).map(|(ids, many)| (i, ids, many)))
+    {
+        preds.remove(i);
+        return rebuild_filters(
+            PlanNode::NodeById {
+                input,
+                slot,
+                labels,
+                ids,
+                many,
+            },
+            preds,
+        );
+    }
     let mut chosen = None;
     for (i, p) in preds.iter().enumerate() {
+        if graph.indexes().is_empty() {
+            break;
+        }
         if let Some((key, value, many)) = seek_candidate(p, slot) {
             let indexed =
                 labels
@@ -518,6 +551,33 @@ fn rebuild_filters(mut node: PlanNode, preds: Vec<CExpr>) -> PlanNode {
         node = filter(node, p);
     }
     node
+}
+
+/// `id(slot) = value` (either side) or `id(slot) IN list`, with `value` not reading `slot`.
+fn id_seek_candidate(p: &CExpr, slot: usize) -> Option<(CExpr, bool)> {
+    let id_of = |e: &CExpr| match e {
+        CExpr::Call(Function::Id, args) => {
+            matches!(args.as_slice(), [CExpr::Slot(s)] if *s == slot)
+        }
+        _ => false,
+    };
+    let independent = |e: &CExpr| slots_read(e).is_some_and(|r| !r.contains(&slot));
+    match p {
+        CExpr::Comparison(first, rest) if rest.len() == 1 && rest[0].0 == BinaryOp::Eq => {
+            let other = &rest[0].1;
+            if id_of(first) && independent(other) {
+                return Some((other.clone(), false));
+            }
+            if id_of(other) && independent(first) {
+                return Some(((**first).clone(), false));
+            }
+            None
+        }
+        CExpr::Binary(BinaryOp::In, l, r) if id_of(l) && independent(r) => {
+            Some(((**r).clone(), true))
+        }
+        _ => None,
+    }
 }
 
 /// `slot.key = value` (either side) or `slot.key IN list`, with `value` not reading `slot`.

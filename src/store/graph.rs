@@ -4,13 +4,13 @@
 
 use super::index::PropertyIndex;
 use super::intern::{Interner, Symbol};
+use super::labelset::LabelSet;
 use crate::val::{NodeId, RelId, Val};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
-use std::collections::BTreeSet;
 
 /// Properties of a node or relationship, sorted by key symbol.
 pub type Props = Vec<(Symbol, Val)>;
@@ -95,7 +95,7 @@ pub struct Graph {
     labels: Interner,
     types: Interner,
     keys: Interner,
-    label_index: FxHashMap<Symbol, BTreeSet<NodeId>>,
+    label_index: FxHashMap<Symbol, LabelSet>,
     type_counts: FxHashMap<Symbol, usize>,
     undo: Vec<Undo>,
     /// Property indexes, maintained by every node write and undo.
@@ -281,7 +281,7 @@ impl Graph {
         self.label_index
             .get(&label)
             .into_iter()
-            .flat_map(|set| set.iter().copied())
+            .flat_map(|set| set.iter())
     }
     /// The first node with id in `from..below`, for cursor-based scans.
     pub fn next_node_from(&self, from: u64, below: u64) -> Option<NodeId> {
@@ -318,16 +318,12 @@ impl Graph {
         out: &mut Vec<NodeId>,
     ) {
         if let Some(set) = self.label_index.get(&label) {
-            out.extend(set.range(NodeId(from)..NodeId(below)).take(max).copied());
+            out.extend(set.range(from, below).take(max));
         }
     }
     /// The first node carrying `label` with id in `from..below`.
     pub fn next_labeled_node_from(&self, label: Symbol, from: u64, below: u64) -> Option<NodeId> {
-        self.label_index
-            .get(&label)?
-            .range(NodeId(from)..NodeId(below))
-            .next()
-            .copied()
+        self.label_index.get(&label)?.range(from, below).next()
     }
     pub fn label_count(&self, label: Symbol) -> usize {
         self.label_index.get(&label).map_or(0, |s| s.len())
@@ -433,7 +429,7 @@ impl Graph {
         let mut idx = PropertyIndex::new(name.to_string(), label, key);
         idx.reserve(self.label_count(label));
         if let Some(set) = self.label_index.get(&label) {
-            for &id in set {
+            for id in set.iter() {
                 if let Some(ix) = self.node_ix(id) {
                     let rec = &self.g[ix];
                     idx.insert(id, &rec.labels, &rec.props);

@@ -5,7 +5,9 @@
 mod graph;
 mod index;
 mod intern;
+mod labelset;
 
 pub use graph::{normalize_props, Direction, Graph, Mark, Props};
 pub use index::{IndexKey, PropertyIndex};
 pub use intern::{Interner, Symbol};
+pub use labelset::LabelSet;

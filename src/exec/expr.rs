@@ -48,7 +48,67 @@ fn list_or_null(v: Val) -> Result<Option<std::sync::Arc<Vec<Val>>>> {
 
 /// Evaluates a predicate: true only for `true` (null and false filter the row out).
 pub fn eval_predicate(e: &CExpr, row: &Row, rt: &mut Runtime) -> Result<bool> {
+    // `n.key <op> constant` reads the property in place, without cloning it.
+    match e {
+        CExpr::Comparison(first, rest) if rest.len() == 1 => {
+            if let (Some(v), Some(c)) = (stored_property(first, row, rt), constant(&rest[0].1, rt))
+            {
+                return Ok(compare_op(rest[0].0, v.unwrap_or(&Val::Null), c) == Some(true));
+            }
+        }
+        CExpr::Binary(
+            op @ (BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains),
+            l,
+            r,
+        ) => {
+            if let (Some(v), Some(Val::Str(y))) = (stored_property(l, row, rt), constant(r, rt)) {
+                match v {
+                    None => return Ok(false),
+                    Some(Val::Str(x)) => {
+                        return Ok(match op {
+                            BinaryOp::StartsWith => x.starts_with(&**y),
+                            BinaryOp::EndsWith => x.ends_with(&**y),
+                            _ => x.contains(&**y),
+                        })
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        _ => {}
+    }
     Ok(matches!(truth(&eval(e, row, rt)?)?, Some(true)))
+}
+
+/// `slot.key` of a node that exists, borrowed from the store: `Some(None)` when the node
+/// has no such property; `None` when the expression is not of that shape.
+#[inline]
+fn stored_property<'r>(e: &CExpr, row: &Row, rt: &'r Runtime) -> Option<Option<&'r Val>> {
+    let CExpr::Property(base, key) = e else {
+        return None;
+    };
+    let CExpr::Slot(s) = &**base else {
+        return None;
+    };
+    let Some(Val::Node(n)) = row.get(*s) else {
+        return None;
+    };
+    let k = *key.symbol.get()?;
+    match rt.graph.node_prop(*n, k) {
+        Some(v) => Some(Some(v)),
+        None if rt.graph.contains_node(*n) => Some(None),
+        None => None,
+    }
+}
+
+/// A constant or parameter, borrowed.
+#[inline]
+fn constant<'r>(e: &'r CExpr, rt: &'r Runtime) -> Option<&'r Val> {
+    match e {
+        CExpr::Const(v) => Some(v),
+        CExpr::Param(name) => rt.params.get(name),
+        _ => None,
+    }
 }
 
 /// Evaluates an expression over a row. The common, cheap cases are handled here, in a

@@ -110,3 +110,62 @@ fn csv_bad_row_sample_with_a_line_break_is_one_line() {
         )]
     );
 }
+
+/// Parses `text` on a helper thread and returns how long it took, failing when it takes
+/// longer than `limit` (the thread is left behind).
+fn parse_time(text: String, limit: std::time::Duration) -> std::time::Duration {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let t = std::time::Instant::now();
+        harness::parse(&text);
+        let _ = tx.send(t.elapsed());
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("parsing took longer than {limit:?}"))
+}
+
+/// parse (timeout): each `[` after an expression was parsed twice, once as the start of a
+/// slice and once as an index, so unclosed nested indexes took time exponential in their
+/// depth: `RETURN [S*O[S*O...` with 20 levels took 70 s in a release build. One parse
+/// per level now.
+#[test]
+fn unclosed_nested_indexes_parse_in_linear_time() {
+    let limit = std::time::Duration::from_secs(10);
+    parse_time(format!("RETURN {}", "[S*O".repeat(60)), limit);
+    parse_time(format!("RETURN x{}", "[x".repeat(150)), limit);
+    parse_time(format!("RETURN x{}", "[x[1..]..".repeat(60)), limit);
+    // The minimised fuzz input.
+    parse_time(
+        "RETURN [[[[S*O[E[[[URN [[[[S,O[EU/S[CURN [[[[S*O[E[[[URN [[[[S,O[EU/S[CR]][[[[[[Z[CREAT \
+         [ [[[S*O[E[[[URN [[[[S*O[EU/S"
+            .to_string(),
+        limit,
+    );
+}
+
+/// The grammar change above keeps every form of index and slice.
+#[test]
+fn indexes_and_slices_still_evaluate() {
+    let mut db = kg::Database::new();
+    let r = db
+        .execute(
+            "WITH [1, 2, 3, 4] AS l RETURN l[1], l[1..], l[..2], l[1..3], l[..], l[-1], \
+             [[1, 2], [3]][0][1], l[l[0]..l[1]]",
+            &kg::Params::new(),
+        )
+        .unwrap();
+    let shown: Vec<String> = r.rows[0].iter().map(|v| v.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "2",
+            "[2, 3, 4]",
+            "[1, 2]",
+            "[2, 3]",
+            "[1, 2, 3, 4]",
+            "4",
+            "2",
+            "[2]"
+        ]
+    );
+}

@@ -661,23 +661,31 @@ impl Lowerer {
                         Expr::new(ExprKind::HasLabels(Box::new(lhs), ls), sp)
                     }
                     Rule::index_or_slice => {
-                        let inner = op.into_inner().next().ok_or_else(missing)?;
-                        if inner.as_rule() == Rule::slice {
-                            let mut from = None;
-                            let mut to = None;
-                            for b in inner.into_inner() {
-                                let r = b.as_rule();
-                                let e = self.expr(b.into_inner().next().ok_or_else(missing)?)?;
-                                if r == Rule::slice_from {
-                                    from = Some(Box::new(e));
-                                } else {
-                                    to = Some(Box::new(e));
-                                }
+                        // `slice_from? slice_tail?`: an index when there is no `..` tail.
+                        let mut from = None;
+                        let mut tail = None;
+                        for b in op.into_inner() {
+                            match b.as_rule() {
+                                Rule::slice_from => from = Some(b),
+                                Rule::slice_tail => tail = Some(b),
+                                _ => return Err(unexpected(&b)),
                             }
-                            Expr::new(ExprKind::Slice(Box::new(lhs), from, to), sp)
-                        } else {
-                            let idx = self.expr(inner)?;
-                            Expr::new(ExprKind::Index(Box::new(lhs), Box::new(idx)), sp)
+                        }
+                        let lower = |p: P| -> Result<Box<Expr>> {
+                            Ok(Box::new(
+                                self.expr(p.into_inner().next().ok_or_else(missing)?)?,
+                            ))
+                        };
+                        match tail {
+                            None => {
+                                let idx = lower(from.ok_or_else(missing)?)?;
+                                Expr::new(ExprKind::Index(Box::new(lhs), idx), sp)
+                            }
+                            Some(tail) => {
+                                let from = from.map(lower).transpose()?;
+                                let to = tail.into_inner().next().map(lower).transpose()?;
+                                Expr::new(ExprKind::Slice(Box::new(lhs), from, to), sp)
+                            }
                         }
                     }
                     _ => return Err(unexpected(&op)),

@@ -94,6 +94,11 @@ pub struct OperatorProfile {
     pub self_time: Duration,
 }
 
+/// Below this much free stack, a statement gets a stack of its own (see `execute`).
+pub const MIN_STACK: usize = 6 << 20;
+/// The size of that stack.
+const STATEMENT_STACK: usize = 16 << 20;
+
 /// Limits that keep a runaway query from taking the process down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -101,7 +106,8 @@ pub struct Limits {
     pub timeout: Option<Duration>,
     /// The most rows any one operator may hold in memory (sort, aggregation, collect).
     pub max_rows_in_memory: usize,
-    /// The most elements a single list value may have.
+    /// The most elements a single list value may have (and bytes a string built with `+`;
+    /// and relationships held in the paths of one variable-length expansion).
     pub max_list_len: usize,
 }
 
@@ -172,7 +178,19 @@ impl Database {
     }
 
     /// Runs one statement. A statement that fails leaves the graph as it was before it.
+    ///
+    /// Parsing, planning and running a statement recurse as deep as it nests (up to the
+    /// limits on nesting and size); on a thread with less than [`MIN_STACK`] of stack
+    /// left, the statement runs on a larger stack of its own, so a program may call this
+    /// from any thread.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        match stacker::remaining_stack() {
+            Some(left) if left >= MIN_STACK => self.execute_here(query, params),
+            _ => stacker::grow(STATEMENT_STACK, || self.execute_here(query, params)),
+        }
+    }
+
+    fn execute_here(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
         self.cancel.store(false, Ordering::Relaxed);
         // One clock reading per statement for date(), datetime.statement() and friends.
         crate::temporal::begin_statement();

@@ -220,7 +220,7 @@ impl Error {
             out.push_str(code);
         }
         out.push_str("]: ");
-        out.push_str(&self.0.message);
+        out.push_str(&clip(&self.0.message, MAX_SHOWN * 3));
         let Some(span) = self.0.span else {
             return out;
         };
@@ -230,20 +230,46 @@ impl Error {
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         out.push_str(&format!("\n{pad}--> {line}:{column}\n{pad} |\n"));
-        out.push_str(&format!("{line} | {}\n", line_text.replace('\t', " ")));
         let line_start = start - (column_bytes(source, start));
         let prefix = &source[line_start..start];
-        let indent = unicode_width::UnicodeWidthStr::width(prefix);
         let end = floor_char_boundary(source, span.end.min(source.len())).max(start);
         let line_end = line_start + line_text.len();
         let under = &source[start..end.min(line_end).max(start)];
-        let width = unicode_width::UnicodeWidthStr::width(under).max(1);
+        // A long line is shown as a window around the caret, marked with `…`.
+        let chars: Vec<char> = line_text.chars().collect();
+        let caret = prefix.chars().count();
+        let (from, to) = if chars.len() <= MAX_SHOWN {
+            (0, chars.len())
+        } else {
+            let from = caret.saturating_sub(MAX_SHOWN / 3);
+            (from, (from + MAX_SHOWN).min(chars.len()))
+        };
+        let mut shown: String = chars[from..to].iter().collect();
+        shown = shown.replace('\t', " ");
+        let lead = if from > 0 { "…" } else { "" };
+        let tail = if to < chars.len() { "…" } else { "" };
+        out.push_str(&format!("{line} | {lead}{shown}{tail}\n"));
+        let before: String = chars[from..caret.min(to)].iter().collect();
+        let indent = unicode_width::UnicodeWidthStr::width(before.as_str()) + lead.len().min(1);
+        let under: String = under.chars().take(to.saturating_sub(caret)).collect();
+        let width = unicode_width::UnicodeWidthStr::width(under.as_str()).max(1);
         out.push_str(&format!(
             "{pad} | {}{}",
             " ".repeat(indent),
             "^".repeat(width)
         ));
         out
+    }
+}
+
+/// The most characters of a source line an error shows (a window around the caret).
+const MAX_SHOWN: usize = 160;
+
+/// `text`, cut to `max` characters with `…` when longer.
+fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..i])),
     }
 }
 

@@ -331,11 +331,10 @@ fn long_statements_inside_the_limits_run_on_an_8_mib_stack() {
 }
 
 /// Planning recurses once per operator, clause, branch or hop with frames of about
-/// 1.8 KiB (test profile), so statements near the limits need 4–8 MiB of stack and a
-/// 2 MiB worker thread aborts the process.
+/// 1.8 KiB (test profile), so statements near the limits need 4–8 MiB of stack;
+/// `Database::execute` gives them a stack of their own on a 2 MiB thread.
 #[test]
-#[ignore = "known limitation: statements near MAX_OPERATORS/MAX_QUERY_SIZE overflow a 2 MiB stack"]
-fn known_bug_long_statements_inside_the_limits_run_on_a_2_mib_stack() {
+fn long_statements_inside_the_limits_run_on_a_2_mib_stack() {
     let n = MAX_OPERATORS.min(MAX_QUERY_SIZE) - 10;
     for (q, expected) in long_statements(n) {
         assert_eq!(one(run_on_stack(SMALL_STACK, q).unwrap()), expected);
@@ -469,8 +468,7 @@ fn collect_over_a_huge_stream_stops_at_the_timeout() {
 /// Without a timeout, `collect` grows until the allocator gives up and the process
 /// aborts: the accumulator does not consult the row guard.
 #[test]
-#[ignore = "known bug: collect() ignores Limits::max_rows_in_memory (src/exec/operators.rs AggregateOp)"]
-fn known_bug_collect_over_a_huge_stream_hits_the_row_guard() {
+fn collect_over_a_huge_stream_hits_the_row_guard() {
     let mut db = Database::new();
     let q =
         "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN size(collect(a)) AS n";
@@ -502,20 +500,27 @@ fn unbounded_variable_length_paths_on_a_complete_graph_end_within_seconds() {
         let t = Instant::now();
         let e = db.execute(q, &Params::new()).unwrap_err();
         assert_eq!(e.kind().name(), "TransientError", "{q}: {e}");
-        // The timeout currently surfaces as `Cancelled` from the variable-length
-        // expansion; see known_bug_a_timeout_in_a_variable_length_expansion_says_timeout.
-        assert!(
-            matches!(e.code(), Some("Timeout" | "Cancelled")),
-            "{q}: {e}"
-        );
+        assert_eq!(e.code(), Some("Timeout"), "{q}: {e}");
         assert!(
             t.elapsed() < Duration::from_secs(5),
             "{q}: {:?}",
             t.elapsed()
         );
     }
-    // The row guard stops them without a timeout. (It counts paths, not their length:
-    // each of these paths is up to 1,770 hops long.)
+    // Without a timeout, the paths held for one start node are bounded by their total
+    // length (each is up to 1,770 hops long), before their number reaches the row guard.
+    let e = expect_guard(
+        &mut db,
+        Limits {
+            max_list_len: 200_000,
+            ..Limits::default()
+        },
+        queries[0],
+        "MemoryLimitExceeded",
+        Duration::from_secs(5),
+    );
+    assert!(e.contains("relationships in all"), "{e}");
+    // The row guard stops them too.
     for q in queries {
         expect_guard(
             &mut db,
@@ -546,8 +551,7 @@ fn unbounded_variable_length_paths_on_a_complete_graph_end_within_seconds() {
 }
 
 #[test]
-#[ignore = "known bug: VarLengthExpand reports its deadline as Cancelled (src/exec/operators.rs rt_check)"]
-fn known_bug_a_timeout_in_a_variable_length_expansion_says_timeout() {
+fn a_timeout_in_a_variable_length_expansion_says_timeout() {
     let mut db = complete_graph(60);
     expect_guard(
         &mut db,
@@ -620,8 +624,7 @@ fn doubling_a_list_or_a_string_hits_the_list_guard() {
 /// A constant expression is evaluated while planning, where neither the timeout nor the
 /// cancellation flag is consulted: `RETURN reduce(…)` over literals runs to completion.
 #[test]
-#[ignore = "known bug: plan-time constant folding (kg::exec::eval_const) has no deadline"]
-fn known_bug_a_constant_expression_stops_at_the_timeout() {
+fn a_constant_expression_stops_at_the_timeout() {
     let mut db = Database::new();
     expect_guard(
         &mut db,

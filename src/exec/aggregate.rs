@@ -44,6 +44,14 @@ impl Acc {
         }
     }
 
+    /// How many values it holds in memory (collect, percentiles, DISTINCT sets).
+    pub fn held(&self) -> usize {
+        self.values.len()
+            + self.floats.len()
+            + self.seen_elements.len()
+            + self.seen.as_ref().map_or(0, |s| s.len())
+    }
+
     /// Adds one input value (`None` for count(*)).
     pub fn add(&mut self, v: Option<Val>, extra: Option<Val>) -> Result<()> {
         let v = match v {

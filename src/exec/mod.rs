@@ -82,16 +82,22 @@ impl Runtime<'_> {
     pub fn tick(&mut self) -> Result<()> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks & 1023 == 0 {
-            if self.cancel.load(Ordering::Relaxed) {
-                return Err(Error::transient("Cancelled", "the query was cancelled"));
-            }
-            if let Some(d) = self.deadline {
-                if Instant::now() >= d {
-                    return Err(Error::transient(
-                        "Timeout",
-                        "the query ran longer than the timeout",
-                    ));
-                }
+            self.check_now()?;
+        }
+        Ok(())
+    }
+
+    /// Cancellation and timeout, checked now.
+    pub fn check_now(&self) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Error::transient("Cancelled", "the query was cancelled"));
+        }
+        if let Some(d) = self.deadline {
+            if Instant::now() >= d {
+                return Err(Error::transient(
+                    "Timeout",
+                    "the query ran longer than the timeout",
+                ));
             }
         }
         Ok(())
@@ -293,8 +299,12 @@ pub fn run(
     Ok((plan.columns.clone(), out, rt.stats))
 }
 
+/// How long constant folding may take before the expression is left to run time, where
+/// the statement's timeout and cancellation apply.
+const FOLD_BUDGET: Duration = Duration::from_millis(50);
+
 /// Evaluates an expression that reads no rows, parameters or graph data (constant
-/// folding at plan time).
+/// folding at plan time). Gives up with a `Timeout` after [`FOLD_BUDGET`].
 pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
     let mut graph = Graph::new();
     let cancel = AtomicBool::new(false);
@@ -304,7 +314,7 @@ pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
         stats: Stats::default(),
         limits: Limits::default(),
         cancel: &cancel,
-        deadline: None,
+        deadline: Some(Instant::now() + FOLD_BUDGET),
         ticks: 0,
         regexes: FxHashMap::default(),
         rng: 1,

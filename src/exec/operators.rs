@@ -811,10 +811,11 @@ impl Operator for VarExpandOp<'_> {
                 stack.push((start, neighbours(start)));
             }
             let mut steps = 0u32;
+            let mut held = 0usize;
             while let Some((_, frontier)) = stack.last_mut() {
                 steps = steps.wrapping_add(1);
                 if steps & 1023 == 0 {
-                    rt_check(rt.cancel_flag())?;
+                    rt.check_now()?;
                 }
                 match frontier.pop() {
                     Some((r, n)) => {
@@ -825,10 +826,19 @@ impl Operator for VarExpandOp<'_> {
                         let depth = path.len() as u64;
                         if accept(n, depth) {
                             self.buf.push((path.clone(), n));
-                            if self.buf.len() > rt.limits.max_rows_in_memory {
+                            // Paths held for this start node: their number and their total
+                            // length (long paths on dense graphs) are both bounded.
+                            held += path.len();
+                            if self.buf.len() > rt.limits.max_rows_in_memory
+                                || held > rt.limits.max_list_len
+                            {
                                 return Err(Error::transient(
                                     "MemoryLimitExceeded",
-                                    "variable-length expansion produced too many paths",
+                                    format!(
+                                        "variable-length expansion produced too many paths \
+                                         ({} paths of {held} relationships in all)",
+                                        self.buf.len()
+                                    ),
                                 ));
                             }
                         }
@@ -932,23 +942,6 @@ fn reachable(
         out.push(start);
     }
     Ok(out)
-}
-
-fn rt_check(cancelled: bool) -> Result<()> {
-    if cancelled {
-        Err(Error::transient("Cancelled", "the query was cancelled"))
-    } else {
-        Ok(())
-    }
-}
-
-impl Runtime<'_> {
-    fn cancel_flag(&self) -> bool {
-        self.cancel.load(std::sync::atomic::Ordering::Relaxed)
-            || self
-                .deadline
-                .is_some_and(|d| std::time::Instant::now() >= d)
-    }
 }
 
 struct ShortestPathOp<'p> {
@@ -1328,6 +1321,7 @@ impl Operator for AggregateOp<'_> {
                             None => None,
                         };
                         acc.add(v, extra)?;
+                        rt.check_rows(acc.held())?;
                     }
                     rt.recycle(row);
                 }
@@ -1364,6 +1358,7 @@ impl Operator for AggregateOp<'_> {
                         None => None,
                     };
                     acc.add(v, extra)?;
+                    rt.check_rows(acc.held())?;
                 }
                 rt.recycle(row);
             }

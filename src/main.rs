@@ -289,13 +289,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         (None, Some(f)) if f == "-" => Some((read_stdin()?, "<stdin>".into())),
         (None, Some(f)) => {
             let bytes = std::fs::read(f).with_context(|| format!("cannot read {f}"))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                anyhow!(
-                    "{f}: not valid UTF-8 (at byte {})",
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
-            Some((text, f.clone()))
+            Some((script_text(bytes, f)?, f.clone()))
         }
         (None, None) if !std::io::stdin().is_terminal() => Some((read_stdin()?, "<stdin>".into())),
         (None, None) => None,
@@ -330,11 +324,16 @@ fn read_stdin() -> anyhow::Result<String> {
     std::io::stdin()
         .read_to_end(&mut bytes)
         .context("cannot read stdin")?;
+    script_text(bytes, "<stdin>")
+}
+
+/// A script's text; invalid UTF-8 is reported as `origin:line:column`.
+fn script_text(bytes: Vec<u8>, origin: &str) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
-        anyhow!(
-            "<stdin>: not valid UTF-8 (at byte {})",
-            e.utf8_error().valid_up_to()
-        )
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, column) = kg::error::line_column(valid, at);
+        anyhow!("{origin}:{line}:{column}: not valid UTF-8 (at byte {at})")
     })
 }
 
@@ -366,7 +365,18 @@ fn run_script(db: &mut Database, text: &str, origin: &str, params: &Params, form
                     }
                     _ => {
                         let _ = out.flush();
-                        eprintln!("{}", e.render(text));
+                        // A script's errors start with where they are, as compilers
+                        // print them: the error's position, or its statement's.
+                        let (line, column) = e.line_column(text).unwrap_or_else(|| {
+                            let start =
+                                stmt.offset + (stmt.text.len() - stmt.text.trim_start().len());
+                            kg::error::line_column(text, start)
+                        });
+                        if origin == "-e" {
+                            eprintln!("{}", e.render(text));
+                        } else {
+                            eprintln!("{origin}:{line}:{column}: {}", e.render(text));
+                        }
                     }
                 }
                 status = 1;

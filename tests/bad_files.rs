@@ -324,7 +324,7 @@ fn a_script_with_invalid_utf8_runs_nothing_and_names_the_file() {
     assert!(out.is_empty(), "{out}");
     // (The line below the message is kg's note that g.kg does not exist yet.)
     let last = err.lines().last().unwrap();
-    assert_eq!(last, "kg: u.cypher: not valid UTF-8 (at byte 24)");
+    assert_eq!(last, "kg: u.cypher:2:12: not valid UTF-8 (at byte 24)");
     assert!(
         !dir.path().join("g.kg").exists(),
         "{:?}",
@@ -333,8 +333,7 @@ fn a_script_with_invalid_utf8_runs_nothing_and_names_the_file() {
 }
 
 #[test]
-#[ignore = "known gap: src/main.rs reports invalid UTF-8 in a script by byte offset, not line:column"]
-fn known_bug_invalid_utf8_in_a_script_names_line_and_column() {
+fn invalid_utf8_in_a_script_names_line_and_column() {
     let dir = TempDir::new().unwrap();
     write(&dir, "u.cypher", b"CREATE (:A);\nRETURN 'caf\xe9';\n");
     let (_, _, err) = kg(dir.path(), &["--empty", "-f", "u.cypher"]);
@@ -379,7 +378,7 @@ fn a_snapshot_or_a_directory_given_as_a_script_is_refused() {
     let (code, out, err) = kg(dir.path(), &["--empty", "-f", "g.kg"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    one_line_error(&err, "g.kg: not valid UTF-8 (at byte 0)");
+    one_line_error(&err, "g.kg:1:1: not valid UTF-8 (at byte 0)");
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     let (code, _, err) = kg(dir.path(), &["--empty", "-f", "sub"]);
     assert_eq!(code, 1);
@@ -431,8 +430,7 @@ fn a_script_failing_at_its_third_statement_leaves_the_snapshot_as_it_was() {
 
 /// A run-time error in a script names neither the file nor the statement's line.
 #[test]
-#[ignore = "known gap: src/main.rs prints run-time errors of a script without file:line"]
-fn known_bug_a_run_time_error_in_a_script_names_file_and_line() {
+fn a_run_time_error_in_a_script_names_file_and_line() {
     let dir = TempDir::new().unwrap();
     write(
         &dir,

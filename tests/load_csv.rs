@@ -143,6 +143,21 @@ fn bad_files_name_file_and_line_and_change_nothing() {
     );
     assert!(msg.contains("local files only"), "{msg}");
 
+    let open = file(dir.path(), "open.csv", b"a\n\"x\n2\n");
+    let msg = fails(&mut db, &format!("LOAD CSV FROM '{open}' AS r RETURN r"));
+    assert!(
+        msg.contains("open.csv:2: a quoted field is still open"),
+        "{msg}"
+    );
+    let closed = file(dir.path(), "closed.csv", b"a\n\"x\"\"\ny\"");
+    assert_eq!(
+        run(
+            &mut db,
+            &format!("LOAD CSV FROM '{closed}' AS r RETURN r[0]")
+        ),
+        [[Value::from("a")], [Value::from("x\"\ny")]]
+    );
+
     // Empty and header-only files give no rows.
     let empty = file(dir.path(), "empty.csv", b"");
     let header = file(dir.path(), "header.csv", b"a,b\n");

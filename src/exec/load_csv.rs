@@ -31,6 +31,10 @@ pub struct LoadCsvOp<'p> {
 pub struct Open {
     row: Row,
     path: String,
+    file: PathBuf,
+    delimiter: u8,
+    /// Where the last record started: byte and line.
+    last_start: Option<(u64, u64)>,
     reader: csv::Reader<Guarded>,
     header: Option<Vec<Arc<str>>>,
     record: csv::ByteRecord,
@@ -133,6 +137,9 @@ impl LoadCsvOp<'_> {
         let mut open = Open {
             row,
             path: shown,
+            file: path,
+            delimiter: self.delimiter,
+            last_start: None,
             reader,
             header: None,
             record: csv::ByteRecord::new(),
@@ -173,8 +180,22 @@ impl Open {
                 load_error(format!("LOAD CSV: {}:{line}: {what}", self.path))
             })?;
         if !more {
+            // A quote left open in the last record swallowed the rest of the file.
+            if let Some((start, line)) = self.last_start.take() {
+                let dialect = crate::import::source::Dialect {
+                    delimiter: self.delimiter,
+                    quote: b'"',
+                };
+                if crate::import::source::ends_inside_quotes(&self.file, start, dialect)? {
+                    return Err(load_error(format!(
+                        "LOAD CSV: {}:{line}: a quoted field is still open at the end of the file",
+                        self.path
+                    )));
+                }
+            }
             return Ok(None);
         }
+        self.last_start = self.record.position().map(|p| (p.byte(), p.line()));
         let line = self.record.position().map(|p| p.line()).unwrap_or(0);
         let mut fields = Vec::with_capacity(self.record.len());
         for (i, f) in self.record.iter().enumerate() {

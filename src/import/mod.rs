@@ -14,7 +14,7 @@ mod ids;
 mod load;
 mod pipeline;
 mod progress;
-mod source;
+pub(crate) mod source;
 mod values;
 
 use crate::error::{Error, Result};

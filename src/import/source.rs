@@ -127,6 +127,8 @@ pub struct Rows {
     reader: Option<csv::Reader<File>>,
     /// Bytes of the files before the current one.
     bytes_before: u64,
+    /// Where the current file's last record started.
+    last_start: Option<u64>,
 }
 
 impl Rows {
@@ -137,6 +139,7 @@ impl Rows {
             index: 0,
             reader: None,
             bytes_before: 0,
+            last_start: None,
         }
     }
 
@@ -167,8 +170,25 @@ impl Rows {
             }
             let reader = self.reader.as_mut().expect("opened above");
             match reader.read_byte_record(record) {
-                Ok(true) => return Ok(true),
+                Ok(true) => {
+                    self.last_start = record.position().map(|p| p.byte());
+                    return Ok(true);
+                }
                 Ok(false) => {
+                    // The csv reader ends a quoted field at the end of the file without
+                    // complaint; a quote left open there swallowed the rest of the file.
+                    if let Some(start) = self.last_start.take() {
+                        let path = &self.files[self.index];
+                        if ends_inside_quotes(path, start, self.dialect)? {
+                            let line = LineFinder::new().record_line(path, start);
+                            return Err(Error::import(format!(
+                                "{}:{line}: a quoted field is still open at the end of the \
+                                 file (a closing {} is missing)",
+                                path.display(),
+                                self.dialect.quote as char
+                            )));
+                        }
+                    }
                     self.bytes_before += reader.position().byte();
                     self.reader = None;
                     self.index += 1;
@@ -198,6 +218,43 @@ impl Rows {
     /// Bytes consumed so far over all files of this source.
     pub fn bytes_read(&self) -> u64 {
         self.bytes_before + self.reader.as_ref().map_or(0, |r| r.position().byte())
+    }
+}
+
+/// Whether the record starting at byte `start` of `path` runs to the end of the file
+/// inside a quoted field.
+pub(crate) fn ends_inside_quotes(path: &Path, start: u64, dialect: Dialect) -> Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let cannot = |e: std::io::Error| Error::import(format!("cannot read {}: {e}", path.display()));
+    let mut f = File::open(path).map_err(cannot)?;
+    f.seek(SeekFrom::Start(start)).map_err(cannot)?;
+    let mut input = BufReader::with_capacity(1 << 16, f);
+    let mut state = State::FieldStart;
+    loop {
+        let buf = input.fill_buf().map_err(cannot)?;
+        if buf.is_empty() {
+            return Ok(state == State::Quoted);
+        }
+        for &b in buf {
+            state = match state {
+                State::FieldStart if b == dialect.quote => State::Quoted,
+                State::Quoted if b == dialect.quote => State::QuoteInQuoted,
+                State::Quoted => State::Quoted,
+                State::QuoteInQuoted if b == dialect.quote => State::Quoted,
+                _ if b == dialect.delimiter => State::FieldStart,
+                _ if b == b'\n' || b == b'\r' => State::FieldStart,
+                _ => State::Unquoted,
+            };
+        }
+        let n = buf.len();
+        input.consume(n);
     }
 }
 

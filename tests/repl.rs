@@ -433,3 +433,31 @@ fn wide_values_are_cut_to_the_terminal_width() {
     }
     assert!(out.contains("'ababab") && out.contains("…"), "{out}");
 }
+
+#[test]
+fn why_find_and_profile_in_a_terminal() {
+    let home = home();
+    let mut shell = Shell::start(home.path(), &[]);
+    let out = shell.run(":find liu hu");
+    assert!(out.contains("'Liu He'") && out.contains("alias"), "{out}");
+    let out = shell.run(":find Lighthiser");
+    assert!(out.contains("'Robert Lighthizer'"), "{out}");
+    shell.run(":why on");
+    let out = shell.run(
+        "MATCH (s:Person)-[:CLAIMED]->(c:Claim) WHERE c.quote CONTAINS 'good discussion' \
+         RETURN s.name AS speaker;",
+    );
+    assert!(out.contains("row 1 — sources:"), "{out}");
+    assert!(
+        out.contains("[14] US Treasury Secretary Steve Mnuchin"),
+        "{out}"
+    );
+    shell.run(":why off");
+    let out = shell.run("PROFILE MATCH (p:Person) RETURN p.name AS n;");
+    assert!(
+        out.contains("NodeByLabelScan") && out.contains("self (ms)"),
+        "{out}"
+    );
+    let out = shell.run("RETURN kg.resolve('Liu Hu').name AS name;");
+    assert!(out.contains("'Liu He'"), "{out}");
+}

@@ -265,8 +265,33 @@ pub fn sources_text(result: &QueryResult, shown: usize) -> Option<String> {
             continue;
         }
         out.push_str(&format!("row {} — sources:\n", i + 1));
+        // Sentences that state the row's facts in full; those that only mention one of
+        // its nodes on one line, unless nothing is stated.
+        let stated =
+            |s: &Value| matches!(s, Value::Map(m) if m.get("stated") == Some(&Value::Bool(true)));
+        let any_stated = sources.iter().any(stated);
+        let mut mentions: Vec<String> = Vec::new();
+        let mut mentioned_by: Vec<String> = Vec::new();
         for s in sources {
             let Value::Map(m) = s else { continue };
+            if any_stated && !stated(s) {
+                mentions.push(match m.get("sentence") {
+                    Some(Value::Int(n)) => format!("[{n}]"),
+                    _ => "[–]".to_string(),
+                });
+                if let Some(Value::List(via)) = m.get("via") {
+                    for v in via {
+                        let v = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        if !mentioned_by.contains(&v) {
+                            mentioned_by.push(v);
+                        }
+                    }
+                }
+                continue;
+            }
             let text = match m.get("text") {
                 Some(Value::String(t)) => t.clone(),
                 _ => "(no text)".to_string(),
@@ -286,8 +311,16 @@ pub fn sources_text(result: &QueryResult, shown: usize) -> Option<String> {
                 out.push_str(&format!("      via {}\n", via.join(", ")));
             }
         }
+        if !mentions.is_empty() {
+            out.push_str(&format!(
+                "  also mentioned in {} (via {})\n",
+                mentions.join(" "),
+                mentioned_by.join(", ")
+            ));
+        }
     }
-    Some(out.trim_end().to_string())
+    let out = out.trim_end();
+    (!out.is_empty()).then(|| out.to_string())
 }
 
 /// PROFILE's operator tree with rows and times, like EXPLAIN's with columns added.

@@ -30,11 +30,13 @@ pub struct Resolver<'g> {
     by_index: HashMap<i64, NodeId>,
 }
 
-/// What supports one element: numbered sentences and verbatim texts.
+/// What supports one element: numbered sentences and verbatim texts, each marked
+/// `stated` when it states a fact (a relationship's sources, a `SOURCE` relationship, a
+/// sentence itself) rather than only mentioning a node (a node's own properties).
 #[derive(Default)]
 struct Support {
-    numbered: Vec<i64>,
-    texts: Vec<String>,
+    numbered: Vec<(i64, bool)>,
+    texts: Vec<(String, bool)>,
 }
 
 impl<'g> Resolver<'g> {
@@ -65,11 +67,11 @@ impl<'g> Resolver<'g> {
     }
 
     /// The sources of a lineage value (a list of nodes and relationships, as `WHY`'s
-    /// lineage column holds): a list of maps `{sentence, text, via}`, numbered sentences
+    /// lineage column holds): a list of maps `{sentence, text, stated, via}`, numbered sentences
     /// in order first, then verbatim sources in the order first met.
     pub fn sources(&self, lineage: &Value) -> Value {
-        let mut numbered: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        let mut texts: Vec<(String, Vec<String>)> = Vec::new();
+        let mut numbered: BTreeMap<i64, (Vec<String>, bool)> = BTreeMap::new();
+        let mut texts: Vec<(String, Vec<String>, bool)> = Vec::new();
         let items = match lineage {
             Value::List(items) => items.as_slice(),
             _ => &[],
@@ -85,24 +87,30 @@ impl<'g> Resolver<'g> {
                 }
                 _ => continue,
             };
-            for i in support.numbered {
-                let via = numbered.entry(i).or_default();
+            for (i, stated) in support.numbered {
+                let (via, st) = numbered.entry(i).or_default();
+                *st |= stated;
                 if !via.contains(&caption) {
                     via.push(caption.clone());
                 }
             }
-            for t in support.texts {
-                match texts.iter_mut().find(|(x, _)| *x == t) {
-                    Some((_, via)) if !via.contains(&caption) => via.push(caption.clone()),
-                    Some(_) => {}
-                    None => texts.push((t, vec![caption.clone()])),
+            for (t, stated) in support.texts {
+                match texts.iter_mut().find(|(x, _, _)| *x == t) {
+                    Some((_, via, st)) => {
+                        *st |= stated;
+                        if !via.contains(&caption) {
+                            via.push(caption.clone());
+                        }
+                    }
+                    None => texts.push((t, vec![caption.clone()], stated)),
                 }
             }
         }
-        let entry = |sentence: Value, text: Value, via: Vec<String>| {
+        let entry = |sentence: Value, text: Value, via: Vec<String>, stated: bool| {
             let mut m = BTreeMap::new();
             m.insert("sentence".to_string(), sentence);
             m.insert("text".to_string(), text);
+            m.insert("stated".to_string(), Value::Bool(stated));
             m.insert(
                 "via".to_string(),
                 Value::List(via.into_iter().map(Value::String).collect()),
@@ -111,12 +119,12 @@ impl<'g> Resolver<'g> {
         };
         let mut out: Vec<Value> = numbered
             .into_iter()
-            .map(|(i, via)| entry(Value::Int(i), self.sentence_text(i), via))
+            .map(|(i, (via, stated))| entry(Value::Int(i), self.sentence_text(i), via, stated))
             .collect();
         out.extend(
             texts
                 .into_iter()
-                .map(|(t, via)| entry(Value::Null, Value::String(t), via)),
+                .map(|(t, via, stated)| entry(Value::Null, Value::String(t), via, stated)),
         );
         Value::List(out)
     }
@@ -132,13 +140,18 @@ impl<'g> Resolver<'g> {
             .unwrap_or(Value::Null)
     }
 
-    fn props_support(&self, prop: impl Fn(Symbol) -> Option<&'g Val>, out: &mut Support) {
+    fn props_support(
+        &self,
+        prop: impl Fn(Symbol) -> Option<&'g Val>,
+        stated: bool,
+        out: &mut Support,
+    ) {
         let mut ints = |v: &Val| match v {
-            Val::Int(i) => out.numbered.push(*i),
+            Val::Int(i) => out.numbered.push((*i, stated)),
             Val::List(items) => {
                 for i in items.iter() {
                     if let Val::Int(i) = i {
-                        out.numbered.push(*i)
+                        out.numbered.push((*i, stated))
                     }
                 }
             }
@@ -154,9 +167,9 @@ impl<'g> Resolver<'g> {
         }
         if let Some(v) = self.source_key.and_then(&prop) {
             match v {
-                Val::Str(s) => out.texts.push(s.to_string()),
+                Val::Str(s) => out.texts.push((s.to_string(), stated)),
                 Val::List(items) => out.texts.extend(items.iter().filter_map(|i| match i {
-                    Val::Str(s) => Some(s.to_string()),
+                    Val::Str(s) => Some((s.to_string(), stated)),
                     _ => None,
                 })),
                 _ => {}
@@ -173,11 +186,11 @@ impl<'g> Resolver<'g> {
         if self.sentence_label.is_some_and(|l| g.has_label(n, l)) {
             self.own_words(n, &mut out);
         }
-        self.props_support(|k| g.node_prop(n, k), &mut out);
+        self.props_support(|k| g.node_prop(n, k), false, &mut out);
         if let Some(t) = self.source_type {
             for (_, target) in g.expand(n, Direction::Outgoing, std::slice::from_ref(&t)) {
                 self.own_words(target, &mut out);
-                self.props_support(|k| g.node_prop(target, k), &mut out);
+                self.props_support(|k| g.node_prop(target, k), true, &mut out);
             }
         }
         out
@@ -188,10 +201,10 @@ impl<'g> Resolver<'g> {
         let g = self.g;
         let is_sentence = self.sentence_label.is_some_and(|l| g.has_label(n, l));
         match self.index_key.and_then(|k| g.node_prop(n, k)) {
-            Some(Val::Int(i)) if is_sentence => out.numbered.push(*i),
+            Some(Val::Int(i)) if is_sentence => out.numbered.push((*i, true)),
             _ => {
                 if let Some(Val::Str(t)) = self.text_key.and_then(|k| g.node_prop(n, k)) {
-                    out.texts.push(t.to_string());
+                    out.texts.push((t.to_string(), true));
                 }
             }
         }
@@ -199,7 +212,7 @@ impl<'g> Resolver<'g> {
 
     fn rel_support(&self, r: RelId) -> Support {
         let mut out = Support::default();
-        self.props_support(|k| self.g.rel_prop(r, k), &mut out);
+        self.props_support(|k| self.g.rel_prop(r, k), true, &mut out);
         out
     }
 

@@ -70,6 +70,11 @@ fn a_claim_is_traced_to_its_sentence() {
         text.starts_with("US Treasury Secretary Steve Mnuchin told"),
         "{text}"
     );
+    assert_eq!(
+        m["stated"],
+        Value::Bool(true),
+        "a claim's sentence states it"
+    );
     let Value::List(via) = &m["via"] else {
         panic!("via is a list")
     };
@@ -218,20 +223,27 @@ fn the_conventions_work_on_a_graph_of_ones_own() {
     let Value::List(sources) = &r.rows[0][1] else {
         panic!()
     };
-    let pairs: Vec<(Value, Value)> = sources
+    let triples: Vec<(Value, Value, Value)> = sources
         .iter()
         .map(|s| match s {
-            Value::Map(m) => (m["sentence"].clone(), m["text"].clone()),
+            Value::Map(m) => (
+                m["sentence"].clone(),
+                m["text"].clone(),
+                m["stated"].clone(),
+            ),
             _ => panic!(),
         })
         .collect();
+    // A node's own properties mention it; a relationship's sources and a SOURCE
+    // relationship's target state facts.
+    let (yes, no) = (Value::Bool(true), Value::Bool(false));
     assert_eq!(
-        pairs,
+        triples,
         [
-            (Value::Int(1), Value::from("Ann is a chemist.")),
-            (Value::Int(2), Value::from("Bob met Ann.")),
-            (Value::Null, Value::from("the staff list")),
-            (Value::Null, Value::from("A memo.")),
+            (Value::Int(1), Value::from("Ann is a chemist."), no.clone()),
+            (Value::Int(2), Value::from("Bob met Ann."), yes.clone()),
+            (Value::Null, Value::from("the staff list"), no),
+            (Value::Null, Value::from("A memo."), yes),
         ]
     );
 }
@@ -306,6 +318,16 @@ fn cli_prints_sources_under_the_table_and_in_json() {
         !text.contains("sources │"),
         "the sources column is not in the table: {text}"
     );
+    // Sentences that only mention a node of the row are listed on one line.
+    let q2 = "WHY MATCH (s)-[:CLAIMED]->(c:Claim {key: 'claim:us_allegation_subsidies'}) \
+              RETURN s.name AS speaker";
+    let out = Command::new(kg).args(["-e", q2]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  [3] The core of the US allegations"),
+        "{text}"
+    );
+    assert!(text.contains("  also mentioned in [1] [2] "), "{text}");
 
     let out = Command::new(kg)
         .args(["--format", "json", "-e", q])

@@ -1,6 +1,7 @@
 //! Parsing: query text → AST. The only module that sees pest types: it runs the grammar,
 //! turns pest's failures into `SyntaxError`s with a span and a readable list of what was
-//! expected, and guards against input nested deeper than the parser's stack allows.
+//! expected, and guards against input nested deeper than the parser's stack allows and
+//! against input that makes the parser backtrack without end.
 
 mod grammar;
 mod lower;
@@ -9,15 +10,34 @@ use crate::ast::Statement;
 use crate::error::{Error, Result, Span};
 use grammar::{CypherParser, Rule};
 use pest::Parser;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
 
 /// The deepest bracket nesting a query may have.
 pub const MAX_NESTING: usize = 200;
 
+/// pest's settings (call limit, error detail) are process-wide: one parse at a time sets
+/// and uses them.
+static PARSER: Mutex<()> = Mutex::new(());
+
+/// The parser work (pest's counted rule calls) allowed for a text of `len` bytes. Real
+/// queries take 5 to 40 calls per byte (145 for 200 nested brackets, under the base);
+/// some unclosed nestings (`[x IN [x IN ...`, `reduce(a = reduce(a = ...`) make a PEG
+/// parser backtrack exponentially, and are cut off here in a fraction of a second.
+fn call_limit(len: usize) -> Option<NonZeroUsize> {
+    NonZeroUsize::new(500_000usize.saturating_add(len.saturating_mul(100)))
+}
+
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(text: &str) -> Result<Statement> {
     check_nesting(text)?;
+    let guard = PARSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pest::set_call_limit(call_limit(text.len()));
     let mut pairs = match CypherParser::parse(Rule::statement_input, text) {
         Ok(p) => p,
+        Err(e) if limit_reached(&e).is_some() => return Err(convert_error(e, text)),
         Err(_) => {
             // Parse again, collecting what was expected, only to explain the failure:
             // the detail costs too much on the happy path.
@@ -30,6 +50,7 @@ pub fn parse(text: &str) -> Result<Statement> {
             });
         }
     };
+    drop(guard);
     let input = pairs
         .next()
         .ok_or_else(|| Error::syntax("UnexpectedSyntax", "empty statement"))?;
@@ -40,6 +61,29 @@ pub fn parse(text: &str) -> Result<Statement> {
             Error::syntax("UnexpectedSyntax", "empty statement").with_span(Span::new(0, 0))
         })?;
     lower::Lowerer::default().statement(stmt)
+}
+
+/// pest's message when it gave up on a limit (`call limit reached`, `stack limit
+/// reached`), if that is why it failed.
+fn limit_reached(e: &pest::error::Error<Rule>) -> Option<&str> {
+    match &e.variant {
+        pest::error::ErrorVariant::CustomError { message }
+            if message.ends_with("limit reached") =>
+        {
+            Some(message)
+        }
+        _ => None,
+    }
+}
+
+/// The span of the character at `pos`: empty at the end of the text, never half of a
+/// multi-byte character.
+fn char_span(text: &str, pos: usize) -> Span {
+    let end = text
+        .get(pos..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(pos.min(text.len()), |c| pos + c.len_utf8());
+    Span::new(pos.min(end), end)
 }
 
 /// Rejects input nested deeper than `MAX_NESTING` before pest recurses into it.
@@ -113,6 +157,16 @@ fn convert_error(e: pest::error::Error<Rule>, text: &str) -> Error {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
+    if let Some(limit) = limit_reached(&e) {
+        let message = if limit.starts_with("stack") {
+            "the query is nested too deeply for the parser".to_string()
+        } else {
+            "the query is too complex for the parser (it backtracks too much here); \
+             close the brackets or split the query"
+                .to_string()
+        };
+        return Error::syntax("UnexpectedSyntax", message).with_span(char_span(text, pos));
+    }
     let mut names: Vec<String> = Vec::new();
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
         names.extend(positives.iter().filter_map(rule_name).map(String::from));
@@ -205,13 +259,7 @@ fn convert_error(e: pest::error::Error<Rule>, text: &str) -> Error {
             names[..10].join(", ")
         ),
     };
-    // The span covers the character at `pos`: empty at the end of the text, never half a
-    // multi-byte character.
-    let end = text
-        .get(pos..)
-        .and_then(|rest| rest.chars().next())
-        .map_or(pos.min(text.len()), |c| pos + c.len_utf8());
-    Error::syntax("UnexpectedSyntax", message).with_span(Span::new(pos.min(end), end))
+    Error::syntax("UnexpectedSyntax", message).with_span(char_span(text, pos))
 }
 
 #[cfg(test)]

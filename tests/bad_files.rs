@@ -255,6 +255,26 @@ fn a_fifty_megabyte_line_imports() {
     );
 }
 
+/// A line longer than the importer's record limit (256 MiB) is an error naming the file
+/// and line, not an unbounded allocation; nothing is written.
+#[test]
+fn a_line_over_the_record_limit_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("n.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(b"id:ID,text\n1,a\n2,").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..260 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\n3,y\n").unwrap();
+    drop(f);
+    let (code, _, err) = import(&dir, "n.csv", None);
+    assert_eq!(code, 1, "{err}");
+    one_line_error(&err, "n.csv:3: a record longer than 256 MiB");
+    assert!(!dir.path().join("out.kg").exists());
+}
+
 /// A single 2 GiB line, streamed to a temporary file (needs about 2 GiB of disk and
 /// 6 GiB of memory): `KG_BIG_LINE=1 cargo test --release --test bad_files -- --ignored
 /// two_gib`.

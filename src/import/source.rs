@@ -8,6 +8,8 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// One `--nodes` / `--relationships` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,12 +121,36 @@ impl LineFinder {
     }
 }
 
+/// The longest one record (one line, or several inside quotes) may be: a longer one is
+/// an error rather than an unbounded allocation.
+pub const MAX_RECORD_BYTES: u64 = 256 << 20;
+
+/// A file that fails once more than [`MAX_RECORD_BYTES`] (plus a buffer) have been read
+/// since the current record began.
+pub(crate) struct Guarded {
+    inner: File,
+    since_record: Arc<AtomicU64>,
+}
+
+impl std::io::Read for Guarded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.since_record.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > MAX_RECORD_BYTES + (2 << 20) {
+            return Err(std::io::Error::other("record too long"));
+        }
+        Ok(n)
+    }
+}
+
 /// The records of a source, file after file.
 pub struct Rows {
     dialect: Dialect,
     files: Vec<PathBuf>,
     index: usize,
-    reader: Option<csv::Reader<File>>,
+    reader: Option<csv::Reader<Guarded>>,
+    /// Bytes read since the current record began (shared with the reader's guard).
+    since_record: Arc<AtomicU64>,
     /// Bytes of the files before the current one.
     bytes_before: u64,
     /// Where the current file's last record started.
@@ -138,6 +164,7 @@ impl Rows {
             files: files.to_vec(),
             index: 0,
             reader: None,
+            since_record: Arc::new(AtomicU64::new(0)),
             bytes_before: 0,
             last_start: None,
         }
@@ -154,7 +181,10 @@ impl Rows {
             .quote(self.dialect.quote)
             .double_quote(true)
             .buffer_capacity(1 << 20)
-            .from_reader(file);
+            .from_reader(Guarded {
+                inner: file,
+                since_record: self.since_record.clone(),
+            });
         self.reader = Some(reader);
         Ok(())
     }
@@ -169,6 +199,8 @@ impl Rows {
                 self.open()?;
             }
             let reader = self.reader.as_mut().expect("opened above");
+            let start = reader.position().byte();
+            self.since_record.store(0, Ordering::Relaxed);
             match reader.read_byte_record(record) {
                 Ok(true) => {
                     self.last_start = record.position().map(|p| p.byte());
@@ -195,6 +227,15 @@ impl Rows {
                 }
                 Err(e) => {
                     let path = &self.files[self.index];
+                    if self.since_record.load(Ordering::Relaxed) > MAX_RECORD_BYTES {
+                        let line = LineFinder::new().record_line(path, start);
+                        return Err(Error::import(format!(
+                            "{}:{line}: a record longer than {} MiB (a quote left open, or \
+                             not a CSV file?)",
+                            path.display(),
+                            MAX_RECORD_BYTES >> 20
+                        )));
+                    }
                     return Err(Error::import(format!(
                         "{}: cannot read: {}",
                         path.display(),

@@ -80,6 +80,13 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             batch: Vec::new(),
             pos: 0,
         }),
+        P::NodeByRange { input, .. } => Box::new(RangeSeekOp {
+            input: build(input, arg, prof),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
         P::NodeById { input, .. } => Box::new(IdSeekOp {
             input: build(input, arg, prof),
             node,
@@ -484,6 +491,103 @@ impl Operator for IndexSeekOp<'_> {
                         self.buf.push(n);
                     }
                 }
+            }
+            self.buf.sort_unstable();
+            self.buf.dedup();
+            self.row = Some(row);
+        }
+    }
+}
+
+/// Candidates for range predicates on an indexed property, in id order; the exact
+/// predicates are filters above.
+struct RangeSeekOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<NodeId>,
+    pos: usize,
+}
+
+impl Operator for RangeSeekOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        use crate::store::Bound;
+        let PlanNode::NodeByRange {
+            slot,
+            labels,
+            key,
+            lower,
+            upper,
+            prefix,
+            ..
+        } = self.node
+        else {
+            unreachable!("RangeSeekOp built from NodeByRange");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                if self.pos < self.buf.len() {
+                    let n = self.buf[self.pos];
+                    self.pos += 1;
+                    let mut out = row.clone();
+                    out[*slot] = Val::Node(n);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let mut value = |e: &Option<CExpr>| -> Result<Option<Val>> {
+                e.as_ref().map(|e| eval(e, &row, rt)).transpose()
+            };
+            let (lo, hi, pre) = (value(lower)?, value(upper)?, value(prefix)?);
+            self.buf.clear();
+            self.pos = 0;
+            let g = &*rt.graph;
+            let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
+                continue;
+            };
+            let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
+                continue;
+            };
+            // A bound of another kind: every node of the label is a candidate. A null
+            // bound, or bounds of two kinds, match nothing.
+            enum B<'a> {
+                None,
+                Some(Bound<'a>),
+                Nothing,
+                All,
+            }
+            fn bound(v: &Option<Val>) -> B<'_> {
+                match v {
+                    None => B::None,
+                    Some(Val::Int(i)) => B::Some(Bound::Number(*i as f64)),
+                    Some(Val::Float(f)) => B::Some(Bound::Number(*f)),
+                    Some(Val::Str(s)) => B::Some(Bound::Str(s)),
+                    Some(Val::Null) => B::Nothing,
+                    Some(_) => B::All,
+                }
+            }
+            let all = |buf: &mut Vec<NodeId>| buf.extend(g.nodes_with_label(index.label));
+            match &pre {
+                Some(Val::Str(p)) => index.prefix(p, &mut self.buf),
+                Some(_) => {}
+                None => match (bound(&lo), bound(&hi)) {
+                    (B::Nothing, _) | (_, B::Nothing) => {}
+                    (B::All, _) | (_, B::All) => all(&mut self.buf),
+                    (B::Some(Bound::Number(_)), B::Some(Bound::Str(_)))
+                    | (B::Some(Bound::Str(_)), B::Some(Bound::Number(_))) => {}
+                    (l, h) => {
+                        let l = if let B::Some(b) = l { Some(b) } else { None };
+                        let h = if let B::Some(b) = h { Some(b) } else { None };
+                        index.range(l, h, &mut self.buf);
+                    }
+                },
+            }
+            if label_syms.len() > 1 {
+                self.buf.retain(|n| has_labels(g, *n, &label_syms));
             }
             self.buf.sort_unstable();
             self.buf.dedup();

@@ -30,9 +30,10 @@ pub fn add_lineage(plan: &mut Plan, column: String) {
 fn collect_elements(node: PlanNode, out: &mut Vec<usize>) -> PlanNode {
     use PlanNode as P;
     match &node {
-        P::NodeScan { slot, .. } | P::NodeByProperty { slot, .. } | P::NodeById { slot, .. } => {
-            out.push(*slot)
-        }
+        P::NodeScan { slot, .. }
+        | P::NodeByProperty { slot, .. }
+        | P::NodeById { slot, .. }
+        | P::NodeByRange { slot, .. } => out.push(*slot),
         P::Expand { from, rel, to, .. } | P::VarExpand { from, rel, to, .. } => {
             out.extend([*from, *rel, *to])
         }

@@ -30,6 +30,18 @@ pub enum PlanNode {
         value: CExpr,
         many: bool,
     },
+    /// For each input row, candidates for a range predicate on an indexed property:
+    /// the nodes whose `key` lies between `lower` and `upper` (taken as inclusive) or
+    /// starts with `prefix`, in id order. The exact predicates stay as filters above.
+    NodeByRange {
+        input: Box<PlanNode>,
+        slot: usize,
+        labels: Names,
+        key: Arc<str>,
+        lower: Option<CExpr>,
+        upper: Option<CExpr>,
+        prefix: Option<CExpr>,
+    },
     /// For each input row, the nodes whose id is `ids` (or, with `many`, any element of the
     /// list `ids`) and that have all of `labels`: `WHERE id(n) = $x` without a scan.
     NodeById {
@@ -269,6 +281,7 @@ impl PlanNode {
             NodeScan { input, .. }
             | NodeByProperty { input, .. }
             | NodeById { input, .. }
+            | NodeByRange { input, .. }
             | CountStore { input, .. }
             | Expand { input, .. }
             | VarExpand { input, .. }
@@ -312,6 +325,9 @@ impl PlanNode {
                 slot, labels, key, ..
             } => format!("NodeIndexSeek (${slot}{} {{{key}}})", names(labels)),
             NodeById { slot, labels, .. } => format!("NodeByIdSeek (${slot}{})", names(labels)),
+            NodeByRange {
+                slot, labels, key, ..
+            } => format!("NodeIndexRangeSeek (${slot}{} {{{key}}})", names(labels)),
             CountStore { slot, kind, .. } => format!("CountStore (${slot} = count {kind:?})"),
             Expand {
                 from,

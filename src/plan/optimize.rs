@@ -69,6 +69,23 @@ pub(super) fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNo
             ids,
             many,
         },
+        P::NodeByRange {
+            input,
+            slot,
+            labels,
+            key,
+            lower,
+            upper,
+            prefix,
+        } => P::NodeByRange {
+            input: bx(input, f),
+            slot,
+            labels,
+            key,
+            lower,
+            upper,
+            prefix,
+        },
         P::CountStore { input, slot, kind } => P::CountStore {
             input: bx(input, f),
             slot,
@@ -404,7 +421,8 @@ fn produced(node: &PlanNode) -> Vec<usize> {
     match node {
         PlanNode::NodeScan { slot, .. }
         | PlanNode::NodeByProperty { slot, .. }
-        | PlanNode::NodeById { slot, .. } => vec![*slot],
+        | PlanNode::NodeById { slot, .. }
+        | PlanNode::NodeByRange { slot, .. } => vec![*slot],
         PlanNode::Expand { rel, to, .. } | PlanNode::VarExpand { rel, to, .. } => {
             vec![*rel, *to]
         }
@@ -523,6 +541,29 @@ pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
         }
     }
     let Some((i, key, value, many)) = chosen else {
+        // Range predicates on an indexed key: seek the candidates, keep the filters.
+        let indexed = |key: &str| {
+            labels
+                .iter()
+                .any(|l| match (graph.label_symbol(l), graph.key_symbol(key)) {
+                    (Some(ls), Some(ks)) => graph.find_index(ls, ks).is_some(),
+                    _ => false,
+                })
+        };
+        if let Some((key, lower, upper, prefix)) = range_candidate(&preds, slot, &indexed) {
+            return rebuild_filters(
+                PlanNode::NodeByRange {
+                    input,
+                    slot,
+                    labels,
+                    key: key.into(),
+                    lower,
+                    upper,
+                    prefix,
+                },
+                preds,
+            );
+        }
         return rebuild_filters(
             PlanNode::NodeScan {
                 input,
@@ -551,6 +592,62 @@ fn rebuild_filters(mut node: PlanNode, preds: Vec<CExpr>) -> PlanNode {
         node = filter(node, p);
     }
     node
+}
+
+/// Bounds on one indexed key of `slot` from `slot.key < v`, `v <= slot.key`, … and
+/// `slot.key STARTS WITH v` (values not reading `slot`): (key, lower, upper, prefix).
+#[allow(clippy::type_complexity)]
+fn range_candidate(
+    preds: &[CExpr],
+    slot: usize,
+    indexed: &dyn Fn(&str) -> bool,
+) -> Option<(String, Option<CExpr>, Option<CExpr>, Option<CExpr>)> {
+    let prop_of = |e: &CExpr| match e {
+        CExpr::Property(base, k) if matches!(**base, CExpr::Slot(s) if s == slot) => {
+            Some(k.name.to_string())
+        }
+        _ => None,
+    };
+    let independent = |e: &CExpr| slots_read(e).is_some_and(|r| !r.contains(&slot));
+    let mut key: Option<String> = None;
+    let (mut lower, mut upper, mut prefix) = (None, None, None);
+    for p in preds {
+        // (key, value, value is a lower bound / upper bound / prefix)
+        let found = match p {
+            CExpr::Comparison(first, rest) if rest.len() == 1 => {
+                let (op, other) = (rest[0].0, &rest[0].1);
+                let below = matches!(op, BinaryOp::Lt | BinaryOp::Le);
+                let above = matches!(op, BinaryOp::Gt | BinaryOp::Ge);
+                if !(below || above) {
+                    None
+                } else if let Some(k) = prop_of(first).filter(|_| independent(other)) {
+                    // key < v: v is an upper bound.
+                    Some((k, other.clone(), if below { 1 } else { 0 }))
+                } else if let Some(k) = prop_of(other).filter(|_| independent(first)) {
+                    // v < key: v is a lower bound.
+                    Some((k, (**first).clone(), if below { 0 } else { 1 }))
+                } else {
+                    None
+                }
+            }
+            CExpr::Binary(BinaryOp::StartsWith, l, r) => prop_of(l)
+                .filter(|_| independent(r))
+                .map(|k| (k, (**r).clone(), 2)),
+            _ => None,
+        };
+        let Some((k, v, which)) = found else { continue };
+        if !indexed(&k) || key.as_ref().is_some_and(|key| *key != k) {
+            continue;
+        }
+        key = Some(k);
+        match which {
+            0 if lower.is_none() => lower = Some(v),
+            1 if upper.is_none() => upper = Some(v),
+            2 if prefix.is_none() => prefix = Some(v),
+            _ => {}
+        }
+    }
+    key.map(|k| (k, lower, upper, prefix))
 }
 
 /// `id(slot) = value` (either side) or `id(slot) IN list`, with `value` not reading `slot`.

@@ -54,6 +54,25 @@ pub struct PropertyIndex {
     pub key: Symbol,
     map: FxHashMap<IndexKey, Postings>,
     entries: usize,
+    /// The numbers and the strings in order, for range seeks: built on the first one after
+    /// a change.
+    sorted: std::sync::OnceLock<Sorted>,
+}
+
+/// An index's numeric and string keys in order, each with its node.
+#[derive(Debug, Clone, Default)]
+struct Sorted {
+    /// Numbers as f64 (a monotonic image of the integers: a range over it finds every
+    /// node in the exact range, and maybe a few neighbours the filter then drops).
+    numbers: Vec<(f64, NodeId)>,
+    strings: Vec<(Arc<str>, NodeId)>,
+}
+
+/// One end of a range seek.
+#[derive(Debug, Clone, Copy)]
+pub enum Bound<'a> {
+    Number(f64),
+    Str(&'a str),
 }
 
 impl PropertyIndex {
@@ -64,6 +83,7 @@ impl PropertyIndex {
             key,
             map: FxHashMap::default(),
             entries: 0,
+            sorted: std::sync::OnceLock::new(),
         }
     }
 
@@ -99,6 +119,7 @@ impl PropertyIndex {
             return;
         };
         self.entries += 1;
+        self.sorted = std::sync::OnceLock::new();
         match self.map.get_mut(&k) {
             None => {
                 self.map.insert(k, Postings::One(id));
@@ -131,9 +152,83 @@ impl PropertyIndex {
             }
         };
         self.entries -= 1;
+        self.sorted = std::sync::OnceLock::new();
         if empty {
             self.map.remove(&k);
         }
+    }
+
+    fn sorted(&self) -> &Sorted {
+        self.sorted.get_or_init(|| {
+            let mut out = Sorted::default();
+            for (k, p) in &self.map {
+                let nodes: &[NodeId] = match p {
+                    Postings::One(n) => std::slice::from_ref(n),
+                    Postings::Many(v) => v,
+                };
+                for &n in nodes {
+                    match k {
+                        IndexKey::Int(i) => out.numbers.push((*i as f64, n)),
+                        IndexKey::Float(bits) => {
+                            let f = f64::from_bits(*bits);
+                            if !f.is_nan() {
+                                out.numbers.push((f, n));
+                            }
+                        }
+                        IndexKey::Str(s) => out.strings.push((s.clone(), n)),
+                        _ => {}
+                    }
+                }
+            }
+            out.numbers
+                .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            out.strings.sort();
+            out
+        })
+    }
+
+    /// The nodes whose indexed value lies between `lower` and `upper` (inclusive; both of
+    /// the same kind, numbers or strings; `None` is unbounded), appended to `out`. For
+    /// numbers the result may include values equal to a bound in floating point: callers
+    /// filter the exact predicate afterwards.
+    pub fn range(&self, lower: Option<Bound>, upper: Option<Bound>, out: &mut Vec<NodeId>) {
+        let sorted = self.sorted();
+        let numeric = matches!(lower.or(upper), Some(Bound::Number(_)));
+        if numeric {
+            let v = &sorted.numbers;
+            let from = match lower {
+                Some(Bound::Number(l)) => v.partition_point(|(x, _)| *x < l),
+                _ => 0,
+            };
+            let to = match upper {
+                Some(Bound::Number(u)) => v.partition_point(|(x, _)| *x <= u),
+                _ => v.len(),
+            };
+            out.extend(v[from..to.max(from)].iter().map(|(_, n)| *n));
+        } else {
+            let v = &sorted.strings;
+            let from = match lower {
+                Some(Bound::Str(l)) => v.partition_point(|(x, _)| &**x < l),
+                _ => 0,
+            };
+            let to = match upper {
+                Some(Bound::Str(u)) => v.partition_point(|(x, _)| &**x <= u),
+                _ => v.len(),
+            };
+            out.extend(v[from..to.max(from)].iter().map(|(_, n)| *n));
+        }
+    }
+
+    /// The nodes whose indexed string starts with `prefix`, appended to `out`.
+    pub fn prefix(&self, prefix: &str, out: &mut Vec<NodeId>) {
+        let v = &self.sorted().strings;
+        let from = v.partition_point(|(x, _)| &**x < prefix);
+        out.extend(
+            v[from..]
+                .iter()
+                .take_while(|(x, _)| x.starts_with(prefix))
+                .map(|(_, n)| *n),
+        );
     }
 
     /// The nodes whose indexed property equals `v` (unordered).

@@ -8,6 +8,6 @@ mod intern;
 mod labelset;
 
 pub use graph::{normalize_props, Direction, Graph, Mark, Props};
-pub use index::{IndexKey, PropertyIndex};
+pub use index::{Bound, IndexKey, PropertyIndex};
 pub use intern::{Interner, Symbol};
 pub use labelset::LabelSet;

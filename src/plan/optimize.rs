@@ -623,11 +623,11 @@ fn range_candidate(
                 } else if let Some(k) = prop_of(first).filter(|_| independent(other)) {
                     // key < v: v is an upper bound.
                     Some((k, other.clone(), if below { 1 } else { 0 }))
-                } else if let Some(k) = prop_of(other).filter(|_| independent(first)) {
-                    // v < key: v is a lower bound.
-                    Some((k, (**first).clone(), if below { 0 } else { 1 }))
                 } else {
-                    None
+                    // v < key: v is a lower bound.
+                    prop_of(other)
+                        .filter(|_| independent(first))
+                        .map(|k| (k, (**first).clone(), if below { 0 } else { 1 }))
                 }
             }
             CExpr::Binary(BinaryOp::StartsWith, l, r) => prop_of(l)

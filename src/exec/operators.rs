@@ -87,6 +87,13 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             buf: Vec::new(),
             pos: 0,
         }),
+        P::RelById { input, .. } => Box::new(RelIdSeekOp {
+            input: build(input, arg, prof),
+            node,
+            row: None,
+            buf: Vec::new(),
+            pos: 0,
+        }),
         P::NodeById { input, .. } => Box::new(IdSeekOp {
             input: build(input, arg, prof),
             node,
@@ -591,6 +598,111 @@ impl Operator for RangeSeekOp<'_> {
             }
             self.buf.sort_unstable();
             self.buf.dedup();
+            self.row = Some(row);
+        }
+    }
+}
+
+/// Relationships by id with their endpoints (`MATCH ()-[r]->() WHERE id(r) = $x`).
+struct RelIdSeekOp<'p> {
+    input: BoxOp<'p>,
+    node: &'p PlanNode,
+    row: Option<Row>,
+    buf: Vec<(RelId, NodeId, NodeId)>,
+    pos: usize,
+}
+
+impl Operator for RelIdSeekOp<'_> {
+    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
+        let PlanNode::RelById {
+            rel,
+            from,
+            to,
+            dir,
+            types,
+            from_labels,
+            to_labels,
+            ids,
+            many,
+            ..
+        } = self.node
+        else {
+            unreachable!("RelIdSeekOp built from RelById");
+        };
+        loop {
+            rt.tick()?;
+            if let Some(row) = &self.row {
+                if self.pos < self.buf.len() {
+                    let (r, a, b) = self.buf[self.pos];
+                    self.pos += 1;
+                    let mut out = row.clone();
+                    out[*rel] = Val::Rel(r);
+                    out[*from] = Val::Node(a);
+                    out[*to] = Val::Node(b);
+                    return Ok(Some(out));
+                }
+                self.row = None;
+            }
+            let Some(row) = self.input.next(rt)? else {
+                return Ok(None);
+            };
+            let v = eval(ids, &row, rt)?;
+            let g = &*rt.graph;
+            self.buf.clear();
+            self.pos = 0;
+            let (Some(from_syms), Some(to_syms)) =
+                (resolve_labels(g, from_labels), resolve_labels(g, to_labels))
+            else {
+                continue;
+            };
+            let type_syms: Vec<Symbol> = types.iter().filter_map(|t| g.type_symbol(t)).collect();
+            if !types.is_empty() && type_syms.is_empty() {
+                continue;
+            }
+            let as_id = |v: &Val| match v {
+                Val::Int(i) if *i >= 0 => Some(RelId(*i as u64)),
+                Val::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.2e18 => {
+                    Some(RelId(*f as u64))
+                }
+                _ => None,
+            };
+            let mut wanted: Vec<RelId> = match (&v, many) {
+                (Val::List(items), true) => items.iter().filter_map(as_id).collect(),
+                (Val::Null, _) => Vec::new(),
+                (_, true) => {
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("IN expects a list, got {}", v.type_name()),
+                    ))
+                }
+                (other, false) => as_id(other).into_iter().collect(),
+            };
+            wanted.sort_unstable();
+            wanted.dedup();
+            for r in wanted {
+                let (Some(t), Some((start, end))) = (g.rel_type(r), g.rel_endpoints(r)) else {
+                    continue;
+                };
+                if !type_syms.is_empty() && !type_syms.contains(&t) {
+                    continue;
+                }
+                let mut ends = Vec::with_capacity(2);
+                match dir {
+                    Direction::Outgoing => ends.push((start, end)),
+                    Direction::Incoming => ends.push((end, start)),
+                    Direction::Both => {
+                        ends.push((start, end));
+                        if start != end {
+                            ends.push((end, start));
+                        }
+                    }
+                }
+                for (a, b) in ends {
+                    if has_labels(g, a, &from_syms) && has_labels(g, b, &to_syms) {
+                        self.buf.push((r, a, b));
+                    }
+                }
+            }
             self.row = Some(row);
         }
     }

@@ -38,6 +38,7 @@ fn collect_elements(node: PlanNode, out: &mut Vec<usize>) -> PlanNode {
             out.extend([*from, *rel, *to])
         }
         P::ShortestPath { from, to, path, .. } => out.extend([*from, *to, *path]),
+        P::RelById { rel, from, to, .. } => out.extend([*rel, *from, *to]),
         P::BuildPath { slot, .. } => out.push(*slot),
         _ => {}
     }

@@ -42,6 +42,21 @@ pub enum PlanNode {
         upper: Option<CExpr>,
         prefix: Option<CExpr>,
     },
+    /// For each input row, the relationships whose id is `ids` (or, with `many`, any
+    /// element of the list), of one of `types` if any, bound with their endpoints as
+    /// `(from)-[rel]-(to)` in direction `dir`: `MATCH ()-[r]->() WHERE id(r) = $x`.
+    RelById {
+        input: Box<PlanNode>,
+        rel: usize,
+        from: usize,
+        to: usize,
+        dir: Direction,
+        types: Names,
+        from_labels: Names,
+        to_labels: Names,
+        ids: CExpr,
+        many: bool,
+    },
     /// For each input row, the nodes whose id is `ids` (or, with `many`, any element of the
     /// list `ids`) and that have all of `labels`: `WHERE id(n) = $x` without a scan.
     NodeById {
@@ -282,6 +297,7 @@ impl PlanNode {
             | NodeByProperty { input, .. }
             | NodeById { input, .. }
             | NodeByRange { input, .. }
+            | RelById { input, .. }
             | CountStore { input, .. }
             | Expand { input, .. }
             | VarExpand { input, .. }
@@ -325,6 +341,16 @@ impl PlanNode {
                 slot, labels, key, ..
             } => format!("NodeIndexSeek (${slot}{} {{{key}}})", names(labels)),
             NodeById { slot, labels, .. } => format!("NodeByIdSeek (${slot}{})", names(labels)),
+            RelById {
+                rel,
+                from,
+                to,
+                types,
+                ..
+            } => format!(
+                "RelationshipByIdSeek (${from})-[${rel}{}]-(${to})",
+                names(types)
+            ),
             NodeByRange {
                 slot, labels, key, ..
             } => format!("NodeIndexRangeSeek (${slot}{} {{{key}}})", names(labels)),

@@ -86,6 +86,29 @@ pub(super) fn map_children(node: PlanNode, f: &mut dyn FnMut(PlanNode) -> PlanNo
             upper,
             prefix,
         },
+        P::RelById {
+            input,
+            rel,
+            from,
+            to,
+            dir,
+            types,
+            from_labels,
+            to_labels,
+            ids,
+            many,
+        } => P::RelById {
+            input: bx(input, f),
+            rel,
+            from,
+            to,
+            dir,
+            types,
+            from_labels,
+            to_labels,
+            ids,
+            many,
+        },
         P::CountStore { input, slot, kind } => P::CountStore {
             input: bx(input, f),
             slot,
@@ -423,6 +446,7 @@ fn produced(node: &PlanNode) -> Vec<usize> {
         | PlanNode::NodeByProperty { slot, .. }
         | PlanNode::NodeById { slot, .. }
         | PlanNode::NodeByRange { slot, .. } => vec![*slot],
+        PlanNode::RelById { rel, from, to, .. } => vec![*rel, *from, *to],
         PlanNode::Expand { rel, to, .. } | PlanNode::VarExpand { rel, to, .. } => {
             vec![*rel, *to]
         }
@@ -495,6 +519,10 @@ pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
         preds.push(predicate);
         cur = *input;
     }
+    let cur = match rel_by_id(cur, &mut preds) {
+        Ok(seek) => return rebuild_filters(seek, preds),
+        Err(cur) => cur,
+    };
     let PlanNode::NodeScan {
         input,
         slot,
@@ -648,6 +676,73 @@ fn range_candidate(
         }
     }
     key.map(|k| (k, lower, upper, prefix))
+}
+
+/// `MATCH (a)-[r]->(b) WHERE id(r) = x` as a seek by relationship id: an expansion from a
+/// scan of all (or labelled) nodes, with a predicate on the relationship's id. Gives the
+/// node back unchanged (Err) when it is not of that shape.
+fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNode> {
+    let PlanNode::Expand {
+        input,
+        from,
+        rel,
+        to,
+        dir,
+        types,
+        to_labels,
+        to_bound: false,
+        rel_bound: false,
+        unique_from,
+    } = node
+    else {
+        return Err(node);
+    };
+    let seekable = unique_from.is_empty() && matches!(*input, PlanNode::NodeScan { .. });
+    let found = seekable
+        .then(|| {
+            preds.iter().enumerate().find_map(|(i, p)| {
+                let (ids, many) = id_seek_candidate(p, rel)?;
+                let reads = slots_read(&ids)?;
+                (!reads.contains(&from) && !reads.contains(&to)).then_some((i, ids, many))
+            })
+        })
+        .flatten();
+    let (
+        Some((i, ids, many)),
+        PlanNode::NodeScan {
+            input: below,
+            slot,
+            labels: from_labels,
+        },
+    ) = (found, *input.clone())
+    else {
+        return Err(PlanNode::Expand {
+            input,
+            from,
+            rel,
+            to,
+            dir,
+            types,
+            to_labels,
+            to_bound: false,
+            rel_bound: false,
+            unique_from,
+        });
+    };
+    debug_assert_eq!(slot, from);
+    preds.remove(i);
+    Ok(PlanNode::RelById {
+        input: below,
+        rel,
+        from,
+        to,
+        dir,
+        types,
+        from_labels,
+        to_labels,
+        ids,
+        many,
+    })
 }
 
 /// `id(slot) = value` (either side) or `id(slot) IN list`, with `value` not reading `slot`.

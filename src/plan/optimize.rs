@@ -519,10 +519,10 @@ pub fn use_indexes(node: PlanNode, graph: &Graph) -> PlanNode {
         preds.push(predicate);
         cur = *input;
     }
-    let cur = match rel_by_id(cur, &mut preds) {
-        Ok(seek) => return rebuild_filters(seek, preds),
-        Err(cur) => cur,
-    };
+    let cur = rel_by_id(cur, &mut preds);
+    if matches!(cur, PlanNode::RelById { .. }) {
+        return rebuild_filters(cur, preds);
+    }
     let PlanNode::NodeScan {
         input,
         slot,
@@ -680,8 +680,8 @@ fn range_candidate(
 
 /// `MATCH (a)-[r]->(b) WHERE id(r) = x` as a seek by relationship id: an expansion from a
 /// scan of all (or labelled) nodes, with a predicate on the relationship's id. Gives the
-/// node back unchanged (Err) when it is not of that shape.
-fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNode> {
+/// node back unchanged when it is not of that shape.
+fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> PlanNode {
     let PlanNode::Expand {
         input,
         from,
@@ -695,7 +695,7 @@ fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNod
         unique_from,
     } = node
     else {
-        return Err(node);
+        return node;
     };
     let seekable = unique_from.is_empty() && matches!(*input, PlanNode::NodeScan { .. });
     let found = seekable
@@ -716,7 +716,7 @@ fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNod
         },
     ) = (found, *input.clone())
     else {
-        return Err(PlanNode::Expand {
+        return PlanNode::Expand {
             input,
             from,
             rel,
@@ -727,11 +727,11 @@ fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNod
             to_bound: false,
             rel_bound: false,
             unique_from,
-        });
+        };
     };
     debug_assert_eq!(slot, from);
     preds.remove(i);
-    Ok(PlanNode::RelById {
+    PlanNode::RelById {
         input: below,
         rel,
         from,
@@ -742,7 +742,7 @@ fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> Result<PlanNode, PlanNod
         to_labels,
         ids,
         many,
-    })
+    }
 }
 
 /// `id(slot) = value` (either side) or `id(slot) IN list`, with `value` not reading `slot`.

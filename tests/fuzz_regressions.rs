@@ -205,3 +205,34 @@ fn backtracking_nestings_are_refused_quickly() {
         .unwrap();
     assert_eq!(r.rows[0][0].to_string(), "[1]");
 }
+
+/// snapshot (panic): a stored datetime whose zone was `+` and a multi-byte character made
+/// the offset parser slice inside the character ("byte index 2 is not a char boundary").
+/// The same text reached it from a query. Such a zone is now an unknown zone.
+#[test]
+fn a_zone_with_a_multibyte_character_after_the_sign_is_an_error_not_a_panic() {
+    // The fuzz input (mode 3: length and checksums repaired; see harness::snapshot_file).
+    let input =
+        b"\x03\x89\x4b\x47\x53\x4e\x41\x50\x0a\x01\x00\x00\x00\x00\x00\x00\x00\x30\x2e\x31\x2e\x30\
+      \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\
+      \x00\x00\x00\x00\x00\x7a\x00\x00\x00\x00\x00\x00\x00\x98\x92\x59\x98\x62\xc0\xf4\xef\x01\
+      \x02\x01\x50\x01\x51\x02\x01\x52\x01\x49\x07\x04\x6e\x61\x6d\x65\x01\x64\x01\x66\x01\x6c\
+      \x01\x6e\x01\x74\x01\x77\x02\x02\x02\x03\x02\x00\x01\x00\x05\x00\x04\x01\x61\x01\x07\x02\
+      \x0a\x32\x30\x31\x39\x2d\xe1\x9a\x80\x35\x09\x09\x09\x2d\x31\x30\x02\x03\x00\x00\x00\x00\
+      \x05\x01\x01\x00\x00\x00";
+    let dir = temp_dir();
+    harness::snapshot(input, &dir.path().join("zone.kg"));
+    let mut db = kg::Database::new();
+    for zone in ["+\u{1680}", "-é1", "+0\u{1680}", "+01:\u{1680}"] {
+        let q = format!("RETURN datetime({{year: 2020, timezone: '{zone}'}}) AS d");
+        let e = db
+            .execute(&q, &kg::Params::new())
+            .expect_err("an unknown zone");
+        harness::check_error(&e, &q);
+        let q = format!("RETURN datetime('2020-01-01T00:00[{zone}]') AS d");
+        let e = db
+            .execute(&q, &kg::Params::new())
+            .expect_err("an unknown zone");
+        harness::check_error(&e, &q);
+    }
+}

@@ -28,6 +28,11 @@ pub fn parse_offset(text: &str) -> Option<i32> {
         b'-' => (-1, &text[1..]),
         _ => return None,
     };
+    // Digits and colons only; checked first so that the two-byte chunks below never cut a
+    // character.
+    if !rest.is_ascii() {
+        return None;
+    }
     let digits: Vec<u32> = {
         let parts: Vec<&str> = if rest.contains(':') {
             rest.split(':').collect()

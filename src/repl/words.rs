@@ -15,6 +15,7 @@ pub const KEYWORDS: &[&str] = &[
     "COMMIT",
     "CONTAINS",
     "CREATE",
+    "CSV",
     "DELETE",
     "DESC",
     "DESCENDING",
@@ -27,14 +28,18 @@ pub const KEYWORDS: &[&str] = &[
     "EXISTS",
     "EXPLAIN",
     "FALSE",
+    "FIELDTERMINATOR",
     "FOR",
     "FOREACH",
+    "FROM",
+    "HEADERS",
     "IF",
     "IN",
     "INDEX",
     "INDEXES",
     "IS",
     "LIMIT",
+    "LOAD",
     "MATCH",
     "MERGE",
     "NOT",
@@ -59,6 +64,7 @@ pub const KEYWORDS: &[&str] = &[
     "UNWIND",
     "WHEN",
     "WHERE",
+    "WHY",
     "WITH",
     "XOR",
     "YIELD",
@@ -82,7 +88,10 @@ pub const FUNCTIONS: &[&str] = &[
     "cos",
     "cot",
     "count",
+    "date",
+    "datetime",
     "degrees",
+    "duration",
     "e",
     "elementId",
     "endNode",
@@ -95,10 +104,14 @@ pub const FUNCTIONS: &[&str] = &[
     "isEmpty",
     "isNaN",
     "keys",
+    "kg.resolve",
+    "kg.resolveAll",
     "labels",
     "last",
     "left",
     "length",
+    "localdatetime",
+    "localtime",
     "log",
     "log10",
     "lower",
@@ -134,6 +147,7 @@ pub const FUNCTIONS: &[&str] = &[
     "sum",
     "tail",
     "tan",
+    "time",
     "timestamp",
     "toBoolean",
     "toBooleanList",
@@ -157,7 +171,7 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// True when `word` is a keyword, in any case.
 pub fn is_keyword(word: &str) -> bool {
-    word.len() <= 11 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+    word.len() <= 15 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 /// True when `word` names a built-in function, in any case.

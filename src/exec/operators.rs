@@ -80,9 +80,11 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             batch: Vec::new(),
             pos: 0,
         }),
-        P::NodeByRange { input, .. } => Box::new(RangeSeekOp {
+        P::NodeByRange { input, slot, .. } => Box::new(NodeSeekOp {
             input: build(input, arg, prof),
             node,
+            slot: *slot,
+            find: range_nodes,
             row: None,
             buf: Vec::new(),
             pos: 0,
@@ -94,16 +96,20 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             buf: Vec::new(),
             pos: 0,
         }),
-        P::NodeById { input, .. } => Box::new(IdSeekOp {
+        P::NodeById { input, slot, .. } => Box::new(NodeSeekOp {
             input: build(input, arg, prof),
             node,
+            slot: *slot,
+            find: id_nodes,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
-        P::NodeByProperty { input, .. } => Box::new(IndexSeekOp {
+        P::NodeByProperty { input, slot, .. } => Box::new(NodeSeekOp {
             input: build(input, arg, prof),
             node,
+            slot: *slot,
+            find: index_nodes,
             row: None,
             buf: Vec::new(),
             pos: 0,
@@ -433,28 +439,23 @@ impl Operator for NodeScanOp<'_> {
     }
 }
 
-/// Index seek: nodes whose indexed property equals a value (or any value of a list).
-struct IndexSeekOp<'p> {
+/// Seeks: for each input row, the nodes `find` picks (an index lookup, ids, an index
+/// range), each bound into `slot` in turn.
+struct NodeSeekOp<'p> {
     input: BoxOp<'p>,
     node: &'p PlanNode,
+    slot: usize,
+    find: FindNodes,
     row: Option<Row>,
     buf: Vec<NodeId>,
     pos: usize,
 }
 
-impl Operator for IndexSeekOp<'_> {
+/// Fills the buffer with the nodes a seek plan node picks for one input row.
+type FindNodes = fn(&PlanNode, &Row, &mut Runtime, &mut Vec<NodeId>) -> Result<()>;
+
+impl Operator for NodeSeekOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
-        let PlanNode::NodeByProperty {
-            slot,
-            labels,
-            key,
-            value,
-            many,
-            ..
-        } = self.node
-        else {
-            unreachable!("IndexSeekOp built from NodeByProperty");
-        };
         loop {
             rt.tick()?;
             if let Some(row) = &self.row {
@@ -462,7 +463,7 @@ impl Operator for IndexSeekOp<'_> {
                     let n = self.buf[self.pos];
                     self.pos += 1;
                     let mut out = row.clone();
-                    out[*slot] = Val::Node(n);
+                    out[self.slot] = Val::Node(n);
                     return Ok(Some(out));
                 }
                 self.row = None;
@@ -470,137 +471,163 @@ impl Operator for IndexSeekOp<'_> {
             let Some(row) = self.input.next(rt)? else {
                 return Ok(None);
             };
-            let v = eval(value, &row, rt)?;
-            let g = &*rt.graph;
             self.buf.clear();
             self.pos = 0;
-            let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
-                continue;
-            };
-            let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
-                continue;
-            };
-            let values: Vec<Val> = match (&v, many) {
-                (Val::List(items), true) => items.iter().cloned().collect(),
-                (Val::Null, _) => Vec::new(),
-                (_, true) => {
-                    return Err(Error::type_error(
-                        "InvalidArgumentType",
-                        format!("IN expects a list, got {}", v.type_name()),
-                    ))
-                }
-                (other, false) => vec![other.clone()],
-            };
-            for x in &values {
-                for &n in index.lookup(x) {
-                    // The index keys 1 and 1.0 alike; equality semantics agree.
-                    if has_labels(g, n, &label_syms) {
-                        self.buf.push(n);
-                    }
-                }
-            }
-            self.buf.sort_unstable();
-            self.buf.dedup();
+            (self.find)(self.node, &row, rt, &mut self.buf)?;
             self.row = Some(row);
         }
+    }
+}
+
+/// The list a seek's `IN` gives, or a type error.
+fn in_list(v: &Val) -> Result<&[Val]> {
+    match v {
+        Val::List(items) => Ok(items),
+        other => Err(Error::type_error(
+            "InvalidArgumentType",
+            format!("IN expects a list, got {}", other.type_name()),
+        )),
+    }
+}
+
+/// Index seek: nodes whose indexed property equals a value (or any value of a list).
+fn index_nodes(node: &PlanNode, row: &Row, rt: &mut Runtime, buf: &mut Vec<NodeId>) -> Result<()> {
+    let PlanNode::NodeByProperty {
+        labels,
+        key,
+        value,
+        many,
+        ..
+    } = node
+    else {
+        unreachable!("index_nodes on NodeByProperty");
+    };
+    let v = eval(value, row, rt)?;
+    let g = &*rt.graph;
+    let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
+        return Ok(());
+    };
+    let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
+        return Ok(());
+    };
+    let values: &[Val] = match (&v, many) {
+        (Val::Null, _) => &[],
+        (list, true) => in_list(list)?,
+        (one, false) => std::slice::from_ref(one),
+    };
+    for x in values {
+        // The index keys 1 and 1.0 alike; equality semantics agree.
+        buf.extend(
+            index
+                .lookup(x)
+                .iter()
+                .filter(|n| has_labels(g, **n, &label_syms)),
+        );
+    }
+    buf.sort_unstable();
+    buf.dedup();
+    Ok(())
+}
+
+/// Nodes by id (`WHERE id(n) = $x`, `id(n) IN $ids`).
+fn id_nodes(node: &PlanNode, row: &Row, rt: &mut Runtime, buf: &mut Vec<NodeId>) -> Result<()> {
+    let PlanNode::NodeById {
+        labels, ids, many, ..
+    } = node
+    else {
+        unreachable!("id_nodes on NodeById");
+    };
+    let v = eval(ids, row, rt)?;
+    let g = &*rt.graph;
+    let Some(label_syms) = resolve_labels(g, labels) else {
+        return Ok(());
+    };
+    let values: &[Val] = match (&v, many) {
+        (Val::Null, _) => &[],
+        (list, true) => in_list(list)?,
+        (one, false) => std::slice::from_ref(one),
+    };
+    buf.extend(values.iter().filter_map(|v| as_id(v).map(NodeId)));
+    buf.retain(|n| g.contains_node(*n) && has_labels(g, *n, &label_syms));
+    buf.sort_unstable();
+    buf.dedup();
+    Ok(())
+}
+
+/// An id as equality sees it: 3 = 3.0; anything else matches no id.
+fn as_id(v: &Val) -> Option<u64> {
+    match v {
+        Val::Int(i) if *i >= 0 => Some(*i as u64),
+        Val::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.2e18 => Some(*f as u64),
+        _ => None,
     }
 }
 
 /// Candidates for range predicates on an indexed property, in id order; the exact
 /// predicates are filters above.
-struct RangeSeekOp<'p> {
-    input: BoxOp<'p>,
-    node: &'p PlanNode,
-    row: Option<Row>,
-    buf: Vec<NodeId>,
-    pos: usize,
-}
-
-impl Operator for RangeSeekOp<'_> {
-    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
-        use crate::store::Bound;
-        let PlanNode::NodeByRange {
-            slot,
-            labels,
-            key,
-            lower,
-            upper,
-            prefix,
-            ..
-        } = self.node
-        else {
-            unreachable!("RangeSeekOp built from NodeByRange");
-        };
-        loop {
-            rt.tick()?;
-            if let Some(row) = &self.row {
-                if self.pos < self.buf.len() {
-                    let n = self.buf[self.pos];
-                    self.pos += 1;
-                    let mut out = row.clone();
-                    out[*slot] = Val::Node(n);
-                    return Ok(Some(out));
-                }
-                self.row = None;
-            }
-            let Some(row) = self.input.next(rt)? else {
-                return Ok(None);
-            };
-            let mut value = |e: &Option<CExpr>| -> Result<Option<Val>> {
-                e.as_ref().map(|e| eval(e, &row, rt)).transpose()
-            };
-            let (lo, hi, pre) = (value(lower)?, value(upper)?, value(prefix)?);
-            self.buf.clear();
-            self.pos = 0;
-            let g = &*rt.graph;
-            let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
-                continue;
-            };
-            let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
-                continue;
-            };
-            // A bound of another kind: every node of the label is a candidate. A null
-            // bound, or bounds of two kinds, match nothing.
-            enum B<'a> {
-                None,
-                Some(Bound<'a>),
-                Nothing,
-                All,
-            }
-            fn bound(v: &Option<Val>) -> B<'_> {
-                match v {
-                    None => B::None,
-                    Some(Val::Int(i)) => B::Some(Bound::Number(*i as f64)),
-                    Some(Val::Float(f)) => B::Some(Bound::Number(*f)),
-                    Some(Val::Str(s)) => B::Some(Bound::Str(s)),
-                    Some(Val::Null) => B::Nothing,
-                    Some(_) => B::All,
-                }
-            }
-            let all = |buf: &mut Vec<NodeId>| buf.extend(g.nodes_with_label(index.label));
-            match &pre {
-                Some(Val::Str(p)) => index.prefix(p, &mut self.buf),
-                Some(_) => {}
-                None => match (bound(&lo), bound(&hi)) {
-                    (B::Nothing, _) | (_, B::Nothing) => {}
-                    (B::All, _) | (_, B::All) => all(&mut self.buf),
-                    (B::Some(Bound::Number(_)), B::Some(Bound::Str(_)))
-                    | (B::Some(Bound::Str(_)), B::Some(Bound::Number(_))) => {}
-                    (l, h) => {
-                        let l = if let B::Some(b) = l { Some(b) } else { None };
-                        let h = if let B::Some(b) = h { Some(b) } else { None };
-                        index.range(l, h, &mut self.buf);
-                    }
-                },
-            }
-            if label_syms.len() > 1 {
-                self.buf.retain(|n| has_labels(g, *n, &label_syms));
-            }
-            self.buf.sort_unstable();
-            self.buf.dedup();
-            self.row = Some(row);
+fn range_nodes(node: &PlanNode, row: &Row, rt: &mut Runtime, buf: &mut Vec<NodeId>) -> Result<()> {
+    use crate::store::Bound;
+    let PlanNode::NodeByRange {
+        labels,
+        key,
+        lower,
+        upper,
+        prefix,
+        ..
+    } = node
+    else {
+        unreachable!("range_nodes on NodeByRange");
+    };
+    let mut value = |e: &Option<CExpr>| -> Result<Option<Val>> {
+        e.as_ref().map(|e| eval(e, row, rt)).transpose()
+    };
+    let (lo, hi, pre) = (value(lower)?, value(upper)?, value(prefix)?);
+    let g = &*rt.graph;
+    let (Some(label_syms), Some(k)) = (resolve_labels(g, labels), g.key_symbol(key)) else {
+        return Ok(());
+    };
+    let Some(index) = label_syms.iter().find_map(|l| g.find_index(*l, k)) else {
+        return Ok(());
+    };
+    // A bound of another kind: every node of the label is a candidate. A null bound, or
+    // bounds of two kinds, match nothing.
+    enum B<'a> {
+        None,
+        Some(Bound<'a>),
+        Nothing,
+        All,
+    }
+    fn bound(v: &Option<Val>) -> B<'_> {
+        match v {
+            None => B::None,
+            Some(Val::Int(i)) => B::Some(Bound::Number(*i as f64)),
+            Some(Val::Float(f)) => B::Some(Bound::Number(*f)),
+            Some(Val::Str(s)) => B::Some(Bound::Str(s)),
+            Some(Val::Null) => B::Nothing,
+            Some(_) => B::All,
         }
     }
+    match &pre {
+        Some(Val::Str(p)) => index.prefix(p, buf),
+        Some(_) => {}
+        None => match (bound(&lo), bound(&hi)) {
+            (B::Nothing, _) | (_, B::Nothing) => {}
+            (B::All, _) | (_, B::All) => buf.extend(g.nodes_with_label(index.label)),
+            (B::Some(Bound::Number(_)), B::Some(Bound::Str(_)))
+            | (B::Some(Bound::Str(_)), B::Some(Bound::Number(_))) => {}
+            (l, h) => {
+                let l = if let B::Some(b) = l { Some(b) } else { None };
+                let h = if let B::Some(b) = h { Some(b) } else { None };
+                index.range(l, h, buf);
+            }
+        },
+    }
+    if label_syms.len() > 1 {
+        buf.retain(|n| has_labels(g, *n, &label_syms));
+    }
+    buf.sort_unstable();
+    buf.dedup();
+    Ok(())
 }
 
 /// Relationships by id with their endpoints (`MATCH ()-[r]->() WHERE id(r) = $x`).
@@ -659,24 +686,13 @@ impl Operator for RelIdSeekOp<'_> {
             if !types.is_empty() && type_syms.is_empty() {
                 continue;
             }
-            let as_id = |v: &Val| match v {
-                Val::Int(i) if *i >= 0 => Some(RelId(*i as u64)),
-                Val::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.2e18 => {
-                    Some(RelId(*f as u64))
-                }
-                _ => None,
+            let values: &[Val] = match (&v, many) {
+                (Val::Null, _) => &[],
+                (list, true) => in_list(list)?,
+                (one, false) => std::slice::from_ref(one),
             };
-            let mut wanted: Vec<RelId> = match (&v, many) {
-                (Val::List(items), true) => items.iter().filter_map(as_id).collect(),
-                (Val::Null, _) => Vec::new(),
-                (_, true) => {
-                    return Err(Error::type_error(
-                        "InvalidArgumentType",
-                        format!("IN expects a list, got {}", v.type_name()),
-                    ))
-                }
-                (other, false) => as_id(other).into_iter().collect(),
-            };
+            let mut wanted: Vec<RelId> =
+                values.iter().filter_map(|v| as_id(v).map(RelId)).collect();
             wanted.sort_unstable();
             wanted.dedup();
             for r in wanted {
@@ -703,77 +719,6 @@ impl Operator for RelIdSeekOp<'_> {
                     }
                 }
             }
-            self.row = Some(row);
-        }
-    }
-}
-
-/// Nodes by id (`WHERE id(n) = $x`, `id(n) IN $ids`).
-struct IdSeekOp<'p> {
-    input: BoxOp<'p>,
-    node: &'p PlanNode,
-    row: Option<Row>,
-    buf: Vec<NodeId>,
-    pos: usize,
-}
-
-impl Operator for IdSeekOp<'_> {
-    fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
-        let PlanNode::NodeById {
-            slot,
-            labels,
-            ids,
-            many,
-            ..
-        } = self.node
-        else {
-            unreachable!("IdSeekOp built from NodeById");
-        };
-        loop {
-            rt.tick()?;
-            if let Some(row) = &self.row {
-                if self.pos < self.buf.len() {
-                    let n = self.buf[self.pos];
-                    self.pos += 1;
-                    let mut out = row.clone();
-                    out[*slot] = Val::Node(n);
-                    return Ok(Some(out));
-                }
-                self.row = None;
-            }
-            let Some(row) = self.input.next(rt)? else {
-                return Ok(None);
-            };
-            let v = eval(ids, &row, rt)?;
-            let g = &*rt.graph;
-            self.buf.clear();
-            self.pos = 0;
-            let Some(label_syms) = resolve_labels(g, labels) else {
-                continue;
-            };
-            // Equality semantics: 3 = 3.0, and anything else matches no id.
-            let as_id = |v: &Val| match v {
-                Val::Int(i) if *i >= 0 => Some(NodeId(*i as u64)),
-                Val::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 9.2e18 => {
-                    Some(NodeId(*f as u64))
-                }
-                _ => None,
-            };
-            match (&v, many) {
-                (Val::List(items), true) => self.buf.extend(items.iter().filter_map(as_id)),
-                (Val::Null, _) => {}
-                (_, true) => {
-                    return Err(Error::type_error(
-                        "InvalidArgumentType",
-                        format!("IN expects a list, got {}", v.type_name()),
-                    ))
-                }
-                (other, false) => self.buf.extend(as_id(other)),
-            }
-            self.buf
-                .retain(|n| g.contains_node(*n) && has_labels(g, *n, &label_syms));
-            self.buf.sort_unstable();
-            self.buf.dedup();
             self.row = Some(row);
         }
     }

@@ -323,6 +323,41 @@ impl PlanNode {
         }
     }
 
+    /// The operator this one pulls its rows from, mutably (None for leaves, unions).
+    pub fn input_mut(&mut self) -> Option<&mut Box<PlanNode>> {
+        use PlanNode::*;
+        match self {
+            Argument => None,
+            NodeScan { input, .. }
+            | NodeByProperty { input, .. }
+            | NodeById { input, .. }
+            | NodeByRange { input, .. }
+            | RelById { input, .. }
+            | CountStore { input, .. }
+            | Expand { input, .. }
+            | VarExpand { input, .. }
+            | ShortestPath { input, .. }
+            | BuildPath { input, .. }
+            | Filter { input, .. }
+            | Optional { input, .. }
+            | Apply { input, .. }
+            | Project { input, .. }
+            | Aggregate { input, .. }
+            | Distinct { input, .. }
+            | Sort { input, .. }
+            | Skip { input, .. }
+            | Limit { input, .. }
+            | Unwind { input, .. }
+            | LoadCsv { input, .. }
+            | Create { input, .. }
+            | Merge { input, .. }
+            | Set { input, .. }
+            | Delete { input, .. }
+            | Discard { input } => Some(input),
+            Union { .. } => None,
+        }
+    }
+
     fn describe(&self) -> String {
         use PlanNode::*;
         let names = |n: &Names| {
@@ -484,6 +519,19 @@ impl PlanNode {
                     i.visit_tree(depth, f);
                 }
             }
+        }
+    }
+
+    /// The operators this one pulls rows from, mutably: its input first, then subplans
+    /// (Optional/Apply inner, Merge matcher) or both sides of a Union.
+    pub fn children_mut(&mut self) -> Vec<&mut Box<PlanNode>> {
+        match self {
+            PlanNode::Union { left, right, .. } => vec![left, right],
+            PlanNode::Optional { input, inner, .. } | PlanNode::Apply { input, inner } => {
+                vec![input, inner]
+            }
+            PlanNode::Merge { input, matcher, .. } => vec![input, matcher],
+            other => other.input_mut().into_iter().collect(),
         }
     }
 

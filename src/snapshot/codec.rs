@@ -356,7 +356,14 @@ pub struct PayloadReader<R: Read> {
     unread: u64,
     /// Payload bytes pulled into `buf` so far.
     pulled: u64,
+    /// Recently decoded short strings, by hash: values that repeat (a country, a date, a
+    /// kind) share one allocation instead of one per property.
+    strings: Vec<Option<Arc<str>>>,
 }
+
+/// Slots of the short-string cache, and the longest string it keeps.
+const STRING_SLOTS: usize = 4096;
+const SHARED_STRING_MAX: usize = 32;
 
 impl<R: Read> PayloadReader<R> {
     pub fn new(input: R, payload_len: u64) -> PayloadReader<R> {
@@ -367,6 +374,7 @@ impl<R: Read> PayloadReader<R> {
             end: 0,
             unread: payload_len,
             pulled: 0,
+            strings: vec![None; STRING_SLOTS],
         }
     }
 
@@ -553,7 +561,21 @@ fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Arc<str>, Fail> {
         let bytes = &reader.buf[reader.pos..reader.pos + len];
         let s = std::str::from_utf8(bytes)
             .map_err(|inner| Fail::Bincode(DecodeError::Utf8 { inner }))?;
-        let s: Arc<str> = Arc::from(s);
+        let s: Arc<str> = if len <= SHARED_STRING_MAX {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s);
+            let slot = &mut reader.strings[hash as usize % STRING_SLOTS];
+            match slot {
+                Some(shared) if **shared == *s => shared.clone(),
+                _ => {
+                    let fresh: Arc<str> = Arc::from(s);
+                    *slot = Some(fresh.clone());
+                    fresh
+                }
+            }
+        } else {
+            Arc::from(s)
+        };
         reader.pos += len;
         Ok(s)
     } else {

@@ -43,7 +43,8 @@ impl IndexKey {
 #[derive(Debug, Clone)]
 enum Postings {
     One(NodeId),
-    Many(Vec<NodeId>),
+    /// Boxed, so that a key's postings take 16 bytes, not 32 (most keys have one node).
+    Many(Box<Vec<NodeId>>),
 }
 
 /// One property index.
@@ -125,7 +126,7 @@ impl PropertyIndex {
                 self.map.insert(k, Postings::One(id));
             }
             Some(p) => match p {
-                Postings::One(first) => *p = Postings::Many(vec![*first, id]),
+                Postings::One(first) => *p = Postings::Many(Box::new(vec![*first, id])),
                 Postings::Many(v) => v.push(id),
             },
         }
@@ -164,7 +165,7 @@ impl PropertyIndex {
             for (k, p) in &self.map {
                 let nodes: &[NodeId] = match p {
                     Postings::One(n) => std::slice::from_ref(n),
-                    Postings::Many(v) => v,
+                    Postings::Many(v) => v.as_slice(),
                 };
                 for &n in nodes {
                     match k {
@@ -239,7 +240,7 @@ impl PropertyIndex {
         match self.map.get(&k) {
             None => &[],
             Some(Postings::One(n)) => std::slice::from_ref(n),
-            Some(Postings::Many(v)) => v,
+            Some(Postings::Many(v)) => v.as_slice(),
         }
     }
 }

@@ -94,9 +94,11 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
+        // Hex digits are checked as bytes: `%` may be followed by any character.
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
                 i += 3;
                 continue;
             }
@@ -264,5 +266,17 @@ impl Operator for LoadCsvOp<'_> {
             };
             self.state = Some(self.open(row, rt)?);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_escapes_decode_and_anything_else_passes_through() {
+        assert_eq!(super::percent_decode("/a%20b%2Fc"), "/a b/c");
+        assert_eq!(super::percent_decode("/x%é%"), "/x%é%");
+        assert_eq!(super::percent_decode("%aé"), "%aé");
+        assert_eq!(super::percent_decode("%4"), "%4");
+        assert_eq!(super::percent_decode("%zz%41"), "%zzA");
     }
 }

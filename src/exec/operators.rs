@@ -1472,18 +1472,7 @@ impl Operator for AggregateOp<'_> {
                     .collect();
                 while let Some(row) = self.input.next(rt)? {
                     rt.tick()?;
-                    for (a, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-                        let v = match &a.arg {
-                            Some(e) => Some(eval(e, &row, rt)?),
-                            None => None,
-                        };
-                        let extra = match &a.extra {
-                            Some(e) => Some(eval(e, &row, rt)?),
-                            None => None,
-                        };
-                        acc.add(v, extra)?;
-                        rt.check_rows(acc.held())?;
-                    }
+                    accumulate(self.aggs, &mut accs, &row, rt)?;
                     rt.recycle(row);
                 }
                 groups.push((Vec::new(), accs));
@@ -1509,18 +1498,7 @@ impl Operator for AggregateOp<'_> {
                         groups.len() - 1
                     }
                 };
-                for (a, acc) in self.aggs.iter().zip(groups[gi].1.iter_mut()) {
-                    let v = match &a.arg {
-                        Some(e) => Some(eval(e, &row, rt)?),
-                        None => None,
-                    };
-                    let extra = match &a.extra {
-                        Some(e) => Some(eval(e, &row, rt)?),
-                        None => None,
-                    };
-                    acc.add(v, extra)?;
-                    rt.check_rows(acc.held())?;
-                }
+                accumulate(self.aggs, &mut groups[gi].1, &row, rt)?;
                 rt.recycle(row);
             }
             if groups.is_empty() && self.keys.is_empty() {
@@ -1546,6 +1524,22 @@ impl Operator for AggregateOp<'_> {
         }
         Ok(self.out.as_mut().and_then(|o| o.next()))
     }
+}
+
+/// Adds one row to a group's accumulators, keeping what they hold within the row guard.
+fn accumulate(
+    aggs: &[crate::plan::expr::AggCall],
+    accs: &mut [Acc],
+    row: &Row,
+    rt: &mut Runtime,
+) -> Result<()> {
+    for (a, acc) in aggs.iter().zip(accs.iter_mut()) {
+        let v = a.arg.as_ref().map(|e| eval(e, row, rt)).transpose()?;
+        let extra = a.extra.as_ref().map(|e| eval(e, row, rt)).transpose()?;
+        acc.add(v, extra)?;
+        rt.check_rows(acc.held())?;
+    }
+    Ok(())
 }
 
 struct DistinctOp<'p> {

@@ -400,6 +400,29 @@ fn range_candidate(
 /// scan of all (or labelled) nodes, with a predicate on the relationship's id. Gives the
 /// node back unchanged when it is not of that shape.
 fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> PlanNode {
+    // Look first, by reference; take the node apart only when it is a seek.
+    let found = match &node {
+        PlanNode::Expand {
+            input,
+            from,
+            rel,
+            to,
+            to_bound: false,
+            rel_bound: false,
+            unique_from,
+            ..
+        } if unique_from.is_empty() && matches!(**input, PlanNode::NodeScan { .. }) => {
+            preds.iter().enumerate().find_map(|(i, p)| {
+                let (ids, many) = id_seek_candidate(p, *rel)?;
+                let reads = slots_read(&ids)?;
+                (!reads.contains(from) && !reads.contains(to)).then_some((i, ids, many))
+            })
+        }
+        _ => None,
+    };
+    let Some((i, ids, many)) = found else {
+        return node;
+    };
     let PlanNode::Expand {
         input,
         from,
@@ -408,46 +431,19 @@ fn rel_by_id(node: PlanNode, preds: &mut Vec<CExpr>) -> PlanNode {
         dir,
         types,
         to_labels,
-        to_bound: false,
-        rel_bound: false,
-        unique_from,
+        ..
     } = node
     else {
-        return node;
+        unreachable!("matched above");
     };
-    let seekable = unique_from.is_empty() && matches!(*input, PlanNode::NodeScan { .. });
-    let found = seekable
-        .then(|| {
-            preds.iter().enumerate().find_map(|(i, p)| {
-                let (ids, many) = id_seek_candidate(p, rel)?;
-                let reads = slots_read(&ids)?;
-                (!reads.contains(&from) && !reads.contains(&to)).then_some((i, ids, many))
-            })
-        })
-        .flatten();
-    let (
-        Some((i, ids, many)),
-        PlanNode::NodeScan {
-            input: below,
-            slot,
-            labels: from_labels,
-        },
-    ) = (found, *input.clone())
+    let PlanNode::NodeScan {
+        input: below,
+        labels: from_labels,
+        ..
+    } = *input
     else {
-        return PlanNode::Expand {
-            input,
-            from,
-            rel,
-            to,
-            dir,
-            types,
-            to_labels,
-            to_bound: false,
-            rel_bound: false,
-            unique_from,
-        };
+        unreachable!("matched above");
     };
-    debug_assert_eq!(slot, from);
     preds.remove(i);
     PlanNode::RelById {
         input: below,

@@ -2,12 +2,13 @@
 //! records, maps from kg's own never-reused ids to petgraph's reusable slots, the label
 //! index, per-type counts, and the undo log that makes statements and transactions atomic.
 
+use super::adjacency::{decode, Adjacency, Csr};
 use super::index::PropertyIndex;
 use super::intern::{Interner, Symbol};
 use super::labelset::LabelSet;
 use crate::val::{NodeId, RelId, Val};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction as PgDirection;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -21,9 +22,8 @@ type NodeProps = SmallVec<[(Symbol, Val); 4]>;
 type RelProps = SmallVec<[(Symbol, Val); 1]>;
 type Labels = SmallVec<[Symbol; 2]>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct NodeRecord {
-    id: NodeId,
     labels: Labels,
     props: NodeProps,
 }
@@ -87,7 +87,11 @@ pub struct Mark {
 /// An in-memory property graph.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    g: StableDiGraph<NodeRecord, RelRecord, u32>,
+    /// The topology: each node's weight is its id, so that petgraph's node array (which
+    /// every relationship insertion updates at random) stays small.
+    g: StableDiGraph<NodeId, RelRecord, u32>,
+    /// Node labels and properties, by petgraph node slot.
+    records: Vec<NodeRecord>,
     node_slots: Vec<u32>,
     rel_slots: Vec<u32>,
     next_node: u64,
@@ -102,6 +106,8 @@ pub struct Graph {
     indexes: Vec<PropertyIndex>,
     /// Bumped on every change; lets callers tell whether the graph changed.
     version: u64,
+    /// Per-type contiguous adjacency, built on first use (see `adjacency`).
+    adj: Adjacency,
 }
 
 fn set_prop<A: smallvec::Array<Item = (Symbol, Val)>>(
@@ -152,7 +158,9 @@ impl Graph {
         self.labels.intern(name)
     }
     pub fn intern_type(&mut self, name: &str) -> Symbol {
-        self.types.intern(name)
+        let t = self.types.intern(name);
+        self.adj.grow(self.types.len());
+        t
     }
     pub fn intern_key(&mut self, name: &str) -> Symbol {
         self.keys.intern(name)
@@ -218,10 +226,32 @@ impl Graph {
         }
     }
     fn node_rec(&self, id: NodeId) -> Option<&NodeRecord> {
-        self.node_ix(id).and_then(|ix| self.g.node_weight(ix))
+        self.node_ix(id).and_then(|ix| self.records.get(ix.index()))
     }
     fn rel_rec(&self, id: RelId) -> Option<&RelRecord> {
         self.rel_ix(id).and_then(|ix| self.g.edge_weight(ix))
+    }
+
+    /// Asks the processor to start loading a node's record (labels and properties) into
+    /// the cache, for an operator that will read it a few rows later: expansions visit
+    /// neighbours at random, and overlapping those memory reads hides most of their latency.
+    #[inline]
+    pub fn prefetch_node(&self, id: NodeId) {
+        if let Some(rec) = self.node_rec(id) {
+            prefetch(rec);
+        }
+    }
+
+    /// Asks the processor to load what inserting a relationship between these nodes will
+    /// update (their entries in petgraph's node array), so that a bulk loader can overlap
+    /// those cache misses across a batch instead of taking them one insertion at a time.
+    #[inline]
+    pub fn prefetch_rel_endpoints(&self, start: NodeId, end: NodeId) {
+        for n in [start, end] {
+            if let Some(w) = self.node_ix(n).and_then(|ix| self.g.node_weight(ix)) {
+                prefetch(w);
+            }
+        }
     }
 
     pub fn contains_node(&self, id: NodeId) -> bool {
@@ -235,8 +265,11 @@ impl Graph {
             .map(|r| r.labels.as_slice())
             .unwrap_or(&[])
     }
+    /// From the label bitmap: no read of the node's record.
     pub fn has_label(&self, id: NodeId, label: Symbol) -> bool {
-        self.node_labels(id).contains(&label)
+        self.label_index
+            .get(&label)
+            .is_some_and(|set| set.contains(id))
     }
     pub fn node_props(&self, id: NodeId) -> &[(Symbol, Val)] {
         self.node_rec(id).map(|r| r.props.as_slice()).unwrap_or(&[])
@@ -257,7 +290,7 @@ impl Graph {
     pub fn rel_endpoints(&self, id: RelId) -> Option<(NodeId, NodeId)> {
         let ix = self.rel_ix(id)?;
         let (a, b) = self.g.edge_endpoints(ix)?;
-        Some((self.g[a].id, self.g[b].id))
+        Some((self.g[a], self.g[b]))
     }
 
     /// All nodes in id order.
@@ -333,9 +366,41 @@ impl Graph {
     }
 
     /// The relationships of a node in one direction, optionally only of some types, as
-    /// (relationship, other node) pairs. O(degree). A self-loop is reported once for
-    /// `Both`.
+    /// (relationship, other node) pairs, newest first. O(degree). A self-loop is reported
+    /// once for `Both`. With one type this reads the per-type adjacency arrays (O(degree of
+    /// that type), contiguous) unless the node changed since they were built.
     pub fn expand<'a>(
+        &'a self,
+        node: NodeId,
+        dir: Direction,
+        types: &'a [Symbol],
+    ) -> impl Iterator<Item = (RelId, NodeId)> + 'a {
+        if let [t] = types {
+            let empty: &[(u32, u32)] = &[];
+            let out = match dir {
+                Direction::Incoming => Some(empty),
+                _ => self.typed_adjacency(*t, true, node),
+            };
+            let inc = match dir {
+                Direction::Outgoing => Some(empty),
+                _ => self.typed_adjacency(*t, false, node),
+            };
+            if let (Some(out), Some(inc)) = (out, inc) {
+                let both = dir == Direction::Both;
+                return Either::Left(
+                    out.iter().map(decode).chain(
+                        inc.iter()
+                            .map(decode)
+                            .filter(move |(_, m)| !(both && *m == node)),
+                    ),
+                );
+            }
+        }
+        Either::Right(self.expand_linked(node, dir, types))
+    }
+
+    /// `expand` over petgraph's per-node lists (all types, filtered).
+    fn expand_linked<'a>(
         &'a self,
         node: NodeId,
         dir: Direction,
@@ -347,7 +412,7 @@ impl Graph {
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Outgoing))
             .filter(move |e| types.is_empty() || types.contains(&e.weight().rel_type))
-            .map(move |e| (e.weight().id, self.g[e.target()].id));
+            .map(move |e| (e.weight().id, self.g[e.target()]));
         let inc = ix
             .filter(|_| dir != Direction::Outgoing)
             .into_iter()
@@ -356,8 +421,53 @@ impl Graph {
                 (types.is_empty() || types.contains(&e.weight().rel_type))
                     && !(dir == Direction::Both && e.source() == e.target())
             })
-            .map(move |e| (e.weight().id, self.g[e.source()].id));
+            .map(move |e| (e.weight().id, self.g[e.source()]));
         out.chain(inc)
+    }
+
+    /// A node's relationships of one type in one direction from the adjacency arrays
+    /// (building them on first use); `None` when the node must be read from petgraph.
+    #[inline]
+    fn typed_adjacency(&self, t: Symbol, outgoing: bool, node: NodeId) -> Option<&[(u32, u32)]> {
+        self.adj
+            .lookup(t, outgoing, node, || self.build_adjacency(t, outgoing))
+    }
+
+    /// One pass over the relationships in id order, newest first, collecting those of type
+    /// `t`; `None` when ids do not fit the arrays' 32-bit entries.
+    fn build_adjacency(&self, t: Symbol, outgoing: bool) -> Option<Csr> {
+        if self.next_node > u64::from(u32::MAX) || self.next_rel > u64::from(u32::MAX) {
+            return None;
+        }
+        let mut slot_ids = vec![u32::MAX; self.g.node_bound()];
+        for (id, &s) in self.node_slots.iter().enumerate() {
+            if s != NONE {
+                slot_ids[s as usize] = id as u32;
+            }
+        }
+        let mut triples: Vec<(u32, u32, u32)> = Vec::with_capacity(self.type_count(t));
+        for (rid, &s) in self.rel_slots.iter().enumerate().rev() {
+            if s == NONE {
+                continue;
+            }
+            let e = EdgeIndex::new(s as usize);
+            match self.g.edge_weight(e) {
+                Some(w) if w.rel_type == t => {}
+                _ => continue,
+            }
+            let Some((a, b)) = self.g.edge_endpoints(e) else {
+                continue;
+            };
+            let (a, b) = (slot_ids[a.index()], slot_ids[b.index()]);
+            let (n, m) = if outgoing { (a, b) } else { (b, a) };
+            triples.push((rid as u32, n, m));
+        }
+        Some(Csr::build(self.next_node, &triples))
+    }
+
+    /// Bytes held by the adjacency arrays built so far.
+    pub fn adjacency_bytes(&self) -> usize {
+        self.adj.heap_bytes()
     }
 
     /// Number of relationships of a node in a direction (all types).
@@ -375,11 +485,15 @@ impl Graph {
         for &l in &labels {
             self.label_index.entry(l).or_default().insert(id);
         }
-        let ix = self.g.add_node(NodeRecord {
-            id,
+        let ix = self.g.add_node(id);
+        if self.records.len() <= ix.index() {
+            self.records
+                .resize_with(ix.index() + 1, NodeRecord::default);
+        }
+        self.records[ix.index()] = NodeRecord {
             labels: labels.into(),
             props: props.into(),
-        });
+        };
         let i = id.0 as usize;
         if self.node_slots.len() <= i {
             self.node_slots.resize(i + 1, NONE);
@@ -388,13 +502,19 @@ impl Graph {
         self.reindex(id);
     }
 
+    /// Removes a node from petgraph and returns its record.
+    fn take_node(&mut self, ix: NodeIndex<u32>) -> NodeRecord {
+        self.g.remove_node(ix).expect("node exists");
+        std::mem::take(&mut self.records[ix.index()])
+    }
+
     /// Removes a node's entries from the property indexes (before a change).
     fn unindex(&mut self, id: NodeId) {
         if self.indexes.is_empty() {
             return;
         }
         if let Some(ix) = self.node_ix(id) {
-            let rec = &self.g[ix];
+            let rec = &self.records[ix.index()];
             for idx in &mut self.indexes {
                 idx.remove(id, &rec.labels, &rec.props);
             }
@@ -407,7 +527,7 @@ impl Graph {
             return;
         }
         if let Some(ix) = self.node_ix(id) {
-            let rec = &self.g[ix];
+            let rec = &self.records[ix.index()];
             for idx in &mut self.indexes {
                 idx.insert(id, &rec.labels, &rec.props);
             }
@@ -431,7 +551,7 @@ impl Graph {
         if let Some(set) = self.label_index.get(&label) {
             for id in set.iter() {
                 if let Some(ix) = self.node_ix(id) {
-                    let rec = &self.g[ix];
+                    let rec = &self.records[ix.index()];
                     idx.insert(id, &rec.labels, &rec.props);
                 }
             }
@@ -478,6 +598,8 @@ impl Graph {
             },
         );
         *self.type_counts.entry(rel_type).or_default() += 1;
+        self.adj.touch(start);
+        self.adj.touch(end);
         let i = id.0 as usize;
         if self.rel_slots.len() <= i {
             self.rel_slots.resize(i + 1, NONE);
@@ -524,7 +646,7 @@ impl Graph {
     pub fn set_node_prop(&mut self, id: NodeId, key: Symbol, value: Val) -> Option<Val> {
         let ix = self.node_ix(id)?;
         self.unindex(id);
-        let old = set_prop(&mut self.g[ix].props, key, value);
+        let old = set_prop(&mut self.records[ix.index()].props, key, value);
         self.reindex(id);
         self.undo.push(Undo::NodeProp {
             id,
@@ -553,11 +675,11 @@ impl Graph {
         let Some(ix) = self.node_ix(id) else {
             return false;
         };
-        if self.g[ix].labels.contains(&label) {
+        if self.records[ix.index()].labels.contains(&label) {
             return false;
         }
         self.unindex(id);
-        self.g[ix].labels.push(label);
+        self.records[ix.index()].labels.push(label);
         self.reindex(id);
         self.label_index.entry(label).or_default().insert(id);
         self.undo.push(Undo::AddedLabel(id, label));
@@ -570,11 +692,15 @@ impl Graph {
         let Some(ix) = self.node_ix(id) else {
             return false;
         };
-        let Some(pos) = self.g[ix].labels.iter().position(|&l| l == label) else {
+        let Some(pos) = self.records[ix.index()]
+            .labels
+            .iter()
+            .position(|&l| l == label)
+        else {
             return false;
         };
         self.unindex(id);
-        self.g[ix].labels.remove(pos);
+        self.records[ix.index()].labels.remove(pos);
         self.reindex(id);
         if let Some(set) = self.label_index.get_mut(&label) {
             set.remove(&id);
@@ -590,8 +716,10 @@ impl Graph {
             return false;
         };
         let (a, b) = self.g.edge_endpoints(ix).expect("edge exists");
-        let (start, end) = (self.g[a].id, self.g[b].id);
+        let (start, end) = (self.g[a], self.g[b]);
         let rec = self.g.remove_edge(ix).expect("edge exists");
+        self.adj.touch(start);
+        self.adj.touch(end);
         self.rel_slots[id.0 as usize] = NONE;
         if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
             *c -= 1;
@@ -627,7 +755,7 @@ impl Graph {
             return false;
         }
         self.unindex(id);
-        let rec = self.g.remove_node(ix).expect("node exists");
+        let rec = self.take_node(ix);
         self.node_slots[id.0 as usize] = NONE;
         for l in &rec.labels {
             if let Some(set) = self.label_index.get_mut(l) {
@@ -677,7 +805,7 @@ impl Graph {
             match op {
                 Undo::CreatedNode(id) => {
                     if let Some(ix) = self.node_ix(id) {
-                        let rec = self.g.remove_node(ix).expect("node exists");
+                        let rec = self.take_node(ix);
                         for l in &rec.labels {
                             if let Some(set) = self.label_index.get_mut(l) {
                                 set.remove(&id);
@@ -688,6 +816,11 @@ impl Graph {
                 }
                 Undo::CreatedRel(id) => {
                     if let Some(ix) = self.rel_ix(id) {
+                        if let Some((a, b)) = self.g.edge_endpoints(ix) {
+                            let (start, end) = (self.g[a], self.g[b]);
+                            self.adj.touch(start);
+                            self.adj.touch(end);
+                        }
                         let rec = self.g.remove_edge(ix).expect("edge exists");
                         if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
                             *c -= 1;
@@ -705,7 +838,11 @@ impl Graph {
                 } => self.place_rel(id, rel_type, start, end, props),
                 Undo::NodeProp { id, key, old } => {
                     if let Some(ix) = self.node_ix(id) {
-                        set_prop(&mut self.g[ix].props, key, old.unwrap_or(Val::Null));
+                        set_prop(
+                            &mut self.records[ix.index()].props,
+                            key,
+                            old.unwrap_or(Val::Null),
+                        );
                     }
                 }
                 Undo::RelProp { id, key, old } => {
@@ -715,7 +852,7 @@ impl Graph {
                 }
                 Undo::AddedLabel(id, label) => {
                     if let Some(ix) = self.node_ix(id) {
-                        self.g[ix].labels.retain(|l| *l != label);
+                        self.records[ix.index()].labels.retain(|l| *l != label);
                         if let Some(set) = self.label_index.get_mut(&label) {
                             set.remove(&id);
                         }
@@ -723,7 +860,7 @@ impl Graph {
                 }
                 Undo::RemovedLabel(id, label, pos) => {
                     if let Some(ix) = self.node_ix(id) {
-                        let labels = &mut self.g[ix].labels;
+                        let labels = &mut self.records[ix.index()].labels;
                         labels.insert(pos.min(labels.len()), label);
                         self.label_index.entry(label).or_default().insert(id);
                     }
@@ -780,8 +917,160 @@ impl Graph {
     /// Reserves room for a bulk load.
     pub fn reserve(&mut self, nodes: usize, rels: usize) {
         self.g.reserve_nodes(nodes);
+        self.records.reserve(nodes);
         self.g.reserve_edges(rels);
         self.node_slots.reserve(nodes);
         self.rel_slots.reserve(rels);
+    }
+}
+
+/// A cache prefetch hint for the line holding `x`.
+#[inline]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p = x as *const T as *const i8;
+        // SAFETY: a prefetch is only a hint: it never faults and has no architectural
+        // effect; `p` points into a live value anyway.
+        #[allow(unused_unsafe)]
+        unsafe {
+            std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+/// One of two iterator types (the adjacency arrays or petgraph's lists).
+enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+impl<T, L: Iterator<Item = T>, R: Iterator<Item = T>> Iterator for Either<L, R> {
+    type Item = T;
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Left(l) => l.next(),
+            Either::Right(r) => r.next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `expand` must agree with: petgraph's lists, read directly.
+    fn check_all(g: &Graph, types: &[Symbol]) {
+        let ids: Vec<NodeId> = g.nodes().collect();
+        for &n in &ids {
+            for dir in [Direction::Outgoing, Direction::Incoming, Direction::Both] {
+                for t in types {
+                    let fast: Vec<_> = g.expand(n, dir, std::slice::from_ref(t)).collect();
+                    let slow: Vec<_> = g.expand_linked(n, dir, std::slice::from_ref(t)).collect();
+                    assert_eq!(fast, slow, "node {n:?} {dir:?} type {t:?}");
+                }
+            }
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Node,
+        Rel(usize, usize, bool),
+        DeleteRel(usize),
+        DetachNode(usize),
+        Mark,
+        Rollback,
+        Check,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            1 => Just(Op::Node),
+            4 => (0..40usize, 0..40usize, any::<bool>()).prop_map(|(a, b, t)| Op::Rel(a, b, t)),
+            1 => (0..200usize).prop_map(Op::DeleteRel),
+            1 => (0..40usize).prop_map(Op::DetachNode),
+            1 => Just(Op::Mark),
+            1 => Just(Op::Rollback),
+            2 => Just(Op::Check),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Typed expansion through the adjacency arrays gives exactly petgraph's answer,
+        /// in the same order, through creates, deletes, rollbacks and rebuilds.
+        #[test]
+        fn adjacency_matches_linked_lists(ops in proptest::collection::vec(op(), 1..120)) {
+            let mut g = Graph::new();
+            let a = g.intern_type("A");
+            let b = g.intern_type("B");
+            for _ in 0..10 {
+                g.create_node(&[], Vec::new());
+            }
+            let mut mark = g.mark();
+            for op in ops {
+                let nodes: Vec<NodeId> = g.nodes().collect();
+                let rels: Vec<RelId> = g.rels().collect();
+                match op {
+                    Op::Node => {
+                        g.create_node(&[], Vec::new());
+                    }
+                    Op::Rel(x, y, t) if !nodes.is_empty() => {
+                        let (s, e) = (nodes[x % nodes.len()], nodes[y % nodes.len()]);
+                        g.create_rel(s, e, if t { a } else { b }, Vec::new());
+                    }
+                    Op::DeleteRel(i) if !rels.is_empty() => {
+                        g.delete_rel(rels[i % rels.len()]);
+                    }
+                    Op::DetachNode(i) if !nodes.is_empty() => {
+                        let n = nodes[i % nodes.len()];
+                        let mine: Vec<RelId> =
+                            g.expand(n, Direction::Both, &[]).map(|(r, _)| r).collect();
+                        for r in mine {
+                            g.delete_rel(r);
+                        }
+                        g.delete_node(n);
+                    }
+                    Op::Mark => mark = g.mark(),
+                    Op::Rollback => {
+                        if mark.undo_len <= g.mark().undo_len {
+                            g.rollback_to(mark);
+                        }
+                        mark = g.mark();
+                    }
+                    Op::Check => check_all(&g, &[a, b]),
+                    _ => {}
+                }
+            }
+            check_all(&g, &[a, b]);
+        }
+    }
+
+    #[test]
+    fn many_writes_rebuild_the_arrays() {
+        let mut g = Graph::new();
+        let t = g.intern_type("T");
+        let ns: Vec<NodeId> = (0..3000).map(|_| g.create_node(&[], Vec::new())).collect();
+        for w in ns.windows(2) {
+            g.create_rel(w[0], w[1], t, Vec::new());
+        }
+        check_all(&g, &[t]);
+        assert!(
+            g.adjacency_bytes() > 0,
+            "arrays built by the first expansion"
+        );
+        for w in ns.windows(3) {
+            g.create_rel(w[2], w[0], t, Vec::new());
+        }
+        // More than MIN_STALE_FOR_REBUILD nodes changed: the arrays were dropped.
+        assert_eq!(g.adjacency_bytes(), 0);
+        check_all(&g, &[t]);
+        assert!(g.adjacency_bytes() > 0);
     }
 }

@@ -2,6 +2,7 @@
 //! only through `Graph`'s methods (scans, label index, O(degree) expansion, writes with an
 //! undo log); only this module names petgraph.
 
+mod adjacency;
 mod graph;
 mod index;
 mod intern;

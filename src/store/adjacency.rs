@@ -1,0 +1,186 @@
+//! Read-optimised adjacency beside petgraph. petgraph keeps one linked list of relationship
+//! records per node and direction, across all types, so a typed expansion visits (and
+//! misses the cache on) every relationship of the node. Here, per relationship type and
+//! direction, a compressed sparse row array holds each node's (relationship, neighbour)
+//! pairs contiguously; it is built on first use in two sequential passes.
+//!
+//! Writes do not update the arrays: a relationship write marks both endpoints stale, and
+//! expansion reads stale nodes, and nodes created after the build, from petgraph. When a
+//! large share of the covered nodes is stale the arrays are dropped and rebuilt on next
+//! use, so the rebuild cost is amortised over many writes.
+
+use super::intern::Symbol;
+use super::labelset::LabelSet;
+use crate::val::{NodeId, RelId};
+use std::sync::OnceLock;
+
+/// One type's relationships in one direction, for the nodes with ids below `covers`.
+#[derive(Debug, Default)]
+pub(crate) struct Csr {
+    /// Node ids `lo..lo + offsets.len() - 1` have entries; others below `covers` have none.
+    lo: u64,
+    offsets: Vec<u32>,
+    /// (relationship id, neighbour id), newest relationship first within a node.
+    entries: Vec<(u32, u32)>,
+    covers: u64,
+}
+
+impl Csr {
+    /// Builds the array from `(relationship, node, neighbour)` triples given newest first.
+    pub(crate) fn build(covers: u64, triples: &[(u32, u32, u32)]) -> Csr {
+        let lo = triples.iter().map(|t| t.1).min().unwrap_or(0) as u64;
+        let hi = triples.iter().map(|t| t.1 as u64 + 1).max().unwrap_or(0);
+        if lo >= hi {
+            return Csr {
+                covers,
+                ..Csr::default()
+            };
+        }
+        let mut offsets = vec![0u32; (hi - lo + 1) as usize];
+        for t in triples {
+            offsets[(t.1 as u64 - lo + 1) as usize] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut fill: Vec<u32> = offsets[..offsets.len() - 1].to_vec();
+        let mut entries = vec![(0u32, 0u32); triples.len()];
+        for &(r, n, m) in triples {
+            let at = &mut fill[(n as u64 - lo) as usize];
+            entries[*at as usize] = (r, m);
+            *at += 1;
+        }
+        Csr {
+            lo,
+            offsets,
+            entries,
+            covers,
+        }
+    }
+
+    /// The entries of `node`, or `None` when the array does not cover it.
+    #[inline]
+    fn of(&self, node: NodeId) -> Option<&[(u32, u32)]> {
+        if node.0 >= self.covers {
+            return None;
+        }
+        if node.0 < self.lo || node.0 + 1 >= self.lo + self.offsets.len() as u64 {
+            return Some(&[]);
+        }
+        let i = (node.0 - self.lo) as usize;
+        Some(&self.entries[self.offsets[i] as usize..self.offsets[i + 1] as usize])
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.offsets.capacity() * 4 + self.entries.capacity() * 8
+    }
+}
+
+/// The arrays of every (type, direction) built so far and the nodes changed since.
+#[derive(Debug, Default)]
+pub(crate) struct Adjacency {
+    /// Indexed by type symbol: [outgoing, incoming].
+    by_type: Vec<[OnceLock<Csr>; 2]>,
+    stale: LabelSet,
+    /// Whether any array has been built since the last reset (stale tracking is only
+    /// needed then).
+    any_built: bool,
+}
+
+impl Clone for Adjacency {
+    /// A clone starts without arrays; they are rebuilt on use.
+    fn clone(&self) -> Adjacency {
+        let mut a = Adjacency::default();
+        a.grow(self.by_type.len());
+        a
+    }
+}
+
+/// Above this many stale nodes (and an eighth of the covered ones) the arrays are rebuilt.
+const MIN_STALE_FOR_REBUILD: usize = 1024;
+
+impl Adjacency {
+    /// Makes room for `types` relationship types.
+    pub(crate) fn grow(&mut self, types: usize) {
+        while self.by_type.len() < types {
+            self.by_type.push(Default::default());
+        }
+    }
+
+    /// The array for (type, direction), building it with `build` on first use; `None` when
+    /// `node` is stale or not covered.
+    #[inline]
+    pub(crate) fn lookup(
+        &self,
+        t: Symbol,
+        outgoing: bool,
+        node: NodeId,
+        build: impl FnOnce() -> Option<Csr>,
+    ) -> Option<&[(u32, u32)]> {
+        let cell = &self.by_type.get(t.0 as usize)?[usize::from(!outgoing)];
+        let csr = match cell.get() {
+            Some(c) => c,
+            None => {
+                let built = build()?;
+                // Another reader may have built it meanwhile; either is current.
+                let _ = cell.set(built);
+                cell.get()?
+            }
+        };
+        if self.stale.contains(node) {
+            return None;
+        }
+        csr.of(node)
+    }
+
+    /// Notes that `node`'s relationships changed.
+    pub(crate) fn touch(&mut self, node: NodeId) {
+        if !self.any_built() {
+            return;
+        }
+        self.stale.insert(node);
+        let covered = self
+            .by_type
+            .iter()
+            .flatten()
+            .filter_map(|c| c.get())
+            .map(|c| c.covers as usize)
+            .max()
+            .unwrap_or(0);
+        if self.stale.len() > MIN_STALE_FOR_REBUILD.max(covered / 8) {
+            self.reset();
+        }
+    }
+
+    fn any_built(&mut self) -> bool {
+        if !self.any_built {
+            self.any_built = self.by_type.iter().flatten().any(|c| c.get().is_some());
+        }
+        self.any_built
+    }
+
+    /// Drops every array (they are rebuilt on next use).
+    pub(crate) fn reset(&mut self) {
+        for pair in &mut self.by_type {
+            *pair = Default::default();
+        }
+        self.stale = LabelSet::default();
+        self.any_built = false;
+    }
+
+    /// Bytes held by the built arrays.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.by_type
+            .iter()
+            .flatten()
+            .filter_map(|c| c.get())
+            .map(Csr::heap_bytes)
+            .sum()
+    }
+}
+
+/// The entries of a CSR slice as (relationship, neighbour) ids.
+#[inline]
+pub(crate) fn decode(e: &(u32, u32)) -> (RelId, NodeId) {
+    (RelId(e.0 as u64), NodeId(e.1 as u64))
+}

@@ -744,6 +744,12 @@ impl Loader {
                 };
                 types.add(batch.new_names);
                 source_bytes = batch.bytes;
+                // Overlap the cache misses of the insertions (see `prefetch_rel_endpoints`).
+                for (_, rel) in &batch.rows {
+                    if let Ok(rel) = rel {
+                        self.graph.prefetch_rel_endpoints(rel.start, rel.end);
+                    }
+                }
                 for (origin, row) in batch.rows.drain(..) {
                     match row {
                         Ok(rel) => {

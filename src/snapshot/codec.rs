@@ -356,13 +356,14 @@ pub struct PayloadReader<R: Read> {
     unread: u64,
     /// Payload bytes pulled into `buf` so far.
     pulled: u64,
-    /// Recently decoded short strings, by hash: values that repeat (a country, a date, a
-    /// kind) share one allocation instead of one per property.
-    strings: Vec<Option<Arc<str>>>,
+    /// Short strings decoded so far: values that repeat (a country, a date, a kind) share
+    /// one allocation instead of one per property. Emptied when full, so that the values
+    /// repeating in each part of the file (one label's properties) are the ones kept.
+    strings: rustc_hash::FxHashSet<Arc<str>>,
 }
 
-/// Slots of the short-string cache, and the longest string it keeps.
-const STRING_SLOTS: usize = 4096;
+/// How many short strings are kept for sharing, and the longest one kept.
+const SHARED_STRINGS: usize = 1 << 16;
 const SHARED_STRING_MAX: usize = 32;
 
 impl<R: Read> PayloadReader<R> {
@@ -374,7 +375,7 @@ impl<R: Read> PayloadReader<R> {
             end: 0,
             unread: payload_len,
             pulled: 0,
-            strings: vec![None; STRING_SLOTS],
+            strings: Default::default(),
         }
     }
 
@@ -562,14 +563,14 @@ fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Arc<str>, Fail> {
         let s = std::str::from_utf8(bytes)
             .map_err(|inner| Fail::Bincode(DecodeError::Utf8 { inner }))?;
         let s: Arc<str> = if len <= SHARED_STRING_MAX {
-            use std::hash::{BuildHasher, BuildHasherDefault};
-            let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s);
-            let slot = &mut reader.strings[hash as usize % STRING_SLOTS];
-            match slot {
-                Some(shared) if **shared == *s => shared.clone(),
-                _ => {
+            match reader.strings.get(s) {
+                Some(shared) => shared.clone(),
+                None => {
+                    if reader.strings.len() >= SHARED_STRINGS {
+                        reader.strings.clear();
+                    }
                     let fresh: Arc<str> = Arc::from(s);
-                    *slot = Some(fresh.clone());
+                    reader.strings.insert(fresh.clone());
                     fresh
                 }
             }
@@ -677,15 +678,13 @@ struct PendingRel {
     props: Props,
 }
 
-/// Inserts a batch of relationships. Their endpoint nodes are touched first in a tight
+/// Inserts a batch of relationships. Their endpoint nodes are prefetched first in a tight
 /// loop, so that the cache misses into the node table overlap instead of coming one at a
 /// time inside the insertions (about 2x faster on a graph larger than the caches).
 fn insert_rels(graph: &mut Graph, batch: &mut Vec<PendingRel>) -> Result<(), Fail> {
-    let mut touched = 0usize;
     for rel in batch.iter() {
-        touched += graph.node_labels(rel.start).len() + graph.node_labels(rel.end).len();
+        graph.prefetch_rel_endpoints(rel.start, rel.end);
     }
-    std::hint::black_box(touched);
     for rel in batch.drain(..) {
         let (id, start, end) = (rel.id.0, rel.start.0, rel.end.0);
         if !graph.load_rel(rel.id, rel.start, rel.end, rel.rel_type, rel.props) {

@@ -14,7 +14,7 @@ pub struct Acc {
     func: AggFn,
     seen: Option<FxHashSet<EquivKey>>,
     /// DISTINCT over nodes and relationships: their ids (tagged), without building keys.
-    seen_elements: FxHashSet<u64>,
+    seen_elements: ElementSet,
     count: i64,
     int_sum: i64,
     float_sum: f64,
@@ -31,7 +31,7 @@ impl Acc {
         Acc {
             func,
             seen: distinct.then(FxHashSet::default),
-            seen_elements: FxHashSet::default(),
+            seen_elements: ElementSet::default(),
             count: 0,
             int_sum: 0,
             float_sum: 0.0,
@@ -50,6 +50,42 @@ impl Acc {
             + self.floats.len()
             + self.seen_elements.len()
             + self.seen.as_ref().map_or(0, |s| s.len())
+    }
+
+    /// Adds one input value given by reference: count, sum, avg, min and max without
+    /// DISTINCT read it in place (min and max clone only a new best); others clone it.
+    pub fn add_ref(&mut self, v: &Val) -> Result<()> {
+        if self.seen.is_some() {
+            return self.add(Some(v.clone()), None);
+        }
+        match (self.func, v) {
+            (_, Val::Null) => Ok(()),
+            (AggFn::Count, _) => {
+                self.count += 1;
+                Ok(())
+            }
+            (AggFn::Sum | AggFn::Avg, Val::Int(_) | Val::Float(_)) => {
+                self.add(Some(v.clone()), None)
+            }
+            (AggFn::Min | AggFn::Max, _) => {
+                let replace = match &self.best {
+                    None => true,
+                    Some(b) => {
+                        let o = order(v, b);
+                        if self.func == AggFn::Min {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        }
+                    }
+                };
+                if replace {
+                    self.best = Some(v.clone());
+                }
+                Ok(())
+            }
+            _ => self.add(Some(v.clone()), None),
+        }
     }
 
     /// Adds one input value (`None` for count(*)).
@@ -213,5 +249,83 @@ impl Acc {
                 Val::Float(var.sqrt())
             }
         })
+    }
+}
+
+/// The distinct nodes and relationships a DISTINCT aggregate has seen, as keys `id << 1 |
+/// is_rel`. Small sets hash; once a set is large relative to its key range (ids are dense)
+/// it moves to a bitmap over the keys, an eighth of a byte per key instead of about 16
+/// bytes per member and no hashing. Every key is in exactly one of the two.
+#[derive(Debug, Clone, Default)]
+struct ElementSet {
+    bits: Vec<u64>,
+    hash: FxHashSet<u64>,
+    len: usize,
+}
+
+/// Members before a set considers the bitmap.
+const BITMAP_MIN_MEMBERS: usize = 1024;
+/// The bitmap may take at most this many bytes per member.
+const BITMAP_BYTES_PER_MEMBER: usize = 16;
+
+impl ElementSet {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Adds `k`; false if it was there.
+    fn insert(&mut self, k: u64) -> bool {
+        let w = (k / 64) as usize;
+        if w >= self.bits.len() && self.len >= BITMAP_MIN_MEMBERS {
+            let words = (w + 1).max(self.bits.len() * 2);
+            if words * 8 <= BITMAP_BYTES_PER_MEMBER * (self.len + 1) {
+                self.grow(words);
+            }
+        }
+        let new = if w < self.bits.len() {
+            let had = self.bits[w] & (1 << (k % 64)) != 0;
+            self.bits[w] |= 1 << (k % 64);
+            !had
+        } else {
+            self.hash.insert(k)
+        };
+        self.len += usize::from(new);
+        new
+    }
+
+    /// Extends the bitmap to `words` words, moving the hashed keys it now covers.
+    fn grow(&mut self, words: usize) {
+        self.bits.resize(words, 0);
+        let limit = words as u64 * 64;
+        let bits = &mut self.bits;
+        self.hash.retain(|&k| {
+            if k < limit {
+                bits[(k / 64) as usize] |= 1 << (k % 64);
+                false
+            } else {
+                true
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn element_set_counts_each_key_once_across_hash_and_bitmap() {
+        let mut s = ElementSet::default();
+        let mut model = std::collections::HashSet::new();
+        // Dense keys (move to the bitmap), a far key (stays hashed), and repeats.
+        let keys = (0..5000u64)
+            .map(|i| (i * 7919) % 6000)
+            .chain([1 << 40, 3, 1 << 40, 5999, 6001]);
+        for k in keys {
+            assert_eq!(s.insert(k), model.insert(k), "key {k}");
+            assert_eq!(s.len(), model.len());
+        }
+        assert!(!s.bits.is_empty(), "dense keys use the bitmap");
+        assert!(s.hash.contains(&(1 << 40)), "a far key stays hashed");
     }
 }

@@ -293,6 +293,37 @@ impl Hash for EquivKey {
     }
 }
 
+/// A borrowed row of values with `EquivKey`'s hashing and equivalence, so that a map keyed
+/// by `EquivKey` can be probed without cloning the values.
+#[derive(Debug, ref_cast::RefCast)]
+#[repr(transparent)]
+pub struct EquivSlice(pub [Val]);
+
+impl PartialEq for EquivSlice {
+    fn eq(&self, other: &EquivSlice) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(other.0.iter())
+                .all(|(a, b)| equivalent(a, b))
+    }
+}
+impl Eq for EquivSlice {}
+impl Hash for EquivSlice {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for v in &self.0 {
+            hash_equiv(v, h);
+        }
+    }
+}
+impl std::borrow::Borrow<EquivSlice> for EquivKey {
+    fn borrow(&self) -> &EquivSlice {
+        use ref_cast::RefCast;
+        EquivSlice::ref_cast(&self.0[..])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

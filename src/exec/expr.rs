@@ -101,6 +101,44 @@ fn stored_property<'r>(e: &CExpr, row: &Row, rt: &'r Runtime) -> Option<Option<&
     }
 }
 
+/// A null to borrow.
+static NULL: Val = Val::Null;
+
+/// The value of `e` borrowed from the plan, the row or the store, without cloning it (a
+/// clone of a string is an atomic reference-count update, which also stops the processor
+/// overlapping the next row's memory reads): for constants, parameters, slots and stored
+/// properties of a node or relationship in a slot. `None` for any other expression, and
+/// where `eval` would fail (a deleted element): evaluate those with `eval`.
+#[inline]
+pub fn eval_ref<'r>(e: &'r CExpr, row: &'r Row, rt: &'r Runtime) -> Option<&'r Val> {
+    match e {
+        CExpr::Const(v) => Some(v),
+        CExpr::Slot(s) => row.get(*s),
+        CExpr::Param(name) => rt.params.get(name),
+        CExpr::Property(base, key) => {
+            let CExpr::Slot(s) = &**base else {
+                return None;
+            };
+            let k = *key.symbol.get()?;
+            match row.get(*s)? {
+                Val::Node(n) => match rt.graph.node_prop(*n, k) {
+                    Some(v) => Some(v),
+                    None if rt.graph.contains_node(*n) => Some(&NULL),
+                    None => None,
+                },
+                Val::Rel(r) => match rt.graph.rel_prop(*r, k) {
+                    Some(v) => Some(v),
+                    None if rt.graph.contains_rel(*r) => Some(&NULL),
+                    None => None,
+                },
+                Val::Null => Some(&NULL),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// A constant or parameter, borrowed.
 #[inline]
 fn constant<'r>(e: &'r CExpr, rt: &'r Runtime) -> Option<&'r Val> {

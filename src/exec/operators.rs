@@ -3,8 +3,8 @@
 //! O(degree) per row, and blocking operators (sort, aggregate, writes) check the row guard.
 
 use super::aggregate::Acc;
-use super::compare::{order, EquivKey};
-use super::expr::{eval, eval_predicate};
+use super::compare::{order, EquivKey, EquivSlice};
+use super::expr::{eval, eval_predicate, eval_ref};
 use super::write;
 use super::{Row, Runtime};
 use crate::error::{Error, Result};
@@ -125,6 +125,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             row: None,
             buf: Vec::new(),
             pos: 0,
+            syms: None,
         }),
         P::VarExpand { input, .. } => Box::new(VarExpandOp {
             input: build(input, arg, prof),
@@ -749,12 +750,17 @@ impl Operator for CountStoreOp<'_> {
     }
 }
 
+/// How many neighbours ahead an expansion prefetches node records.
+const PREFETCH_AHEAD: usize = 8;
+
 struct ExpandOp<'p> {
     input: BoxOp<'p>,
     node: &'p PlanNode,
     row: Option<Row>,
     buf: Vec<(RelId, NodeId)>,
     pos: usize,
+    /// Type and label symbols, once every name is known (symbols are never removed).
+    syms: Option<(Vec<Symbol>, Vec<Symbol>)>,
 }
 
 impl Operator for ExpandOp<'_> {
@@ -779,6 +785,9 @@ impl Operator for ExpandOp<'_> {
             if let Some(row) = &self.row {
                 while self.pos < self.buf.len() {
                     let (r, other) = self.buf[self.pos];
+                    if let Some((_, ahead)) = self.buf.get(self.pos + PREFETCH_AHEAD) {
+                        rt.graph.prefetch_node(*ahead);
+                    }
                     self.pos += 1;
                     if *to_bound && !matches!(row[*to], Val::Node(x) if x == other) {
                         continue;
@@ -805,16 +814,35 @@ impl Operator for ExpandOp<'_> {
             let g = &*rt.graph;
             self.buf.clear();
             self.pos = 0;
-            let Some(type_syms) = resolve_types(g, types) else {
-                continue;
-            };
-            let Some(label_syms) = resolve_labels(g, to_labels) else {
-                continue;
-            };
+            if self.syms.is_none() {
+                let Some(type_syms) = resolve_types(g, types) else {
+                    continue;
+                };
+                let Some(label_syms) = resolve_labels(g, to_labels) else {
+                    continue;
+                };
+                let complete = type_syms.len() == types.len();
+                let found = (type_syms, label_syms);
+                if !complete {
+                    // A type not created yet: resolve again for the next row.
+                    let (type_syms, label_syms) = &found;
+                    self.buf.extend(
+                        g.expand(start, *dir, type_syms)
+                            .filter(|(_, n)| has_labels(g, *n, label_syms)),
+                    );
+                    self.row = Some(row);
+                    continue;
+                }
+                self.syms = Some(found);
+            }
+            let (type_syms, label_syms) = self.syms.as_ref().expect("resolved");
             self.buf.extend(
-                g.expand(start, *dir, &type_syms)
-                    .filter(|(_, n)| has_labels(g, *n, &label_syms)),
+                g.expand(start, *dir, type_syms)
+                    .filter(|(_, n)| has_labels(g, *n, label_syms)),
             );
+            for (_, n) in self.buf.iter().take(PREFETCH_AHEAD) {
+                g.prefetch_node(*n);
+            }
             self.row = Some(row);
         }
     }
@@ -1479,6 +1507,20 @@ impl Operator for AggregateOp<'_> {
             }
             while let Some(row) = self.input.next(rt)? {
                 rt.tick()?;
+                // One grouping key read in place: the key is cloned only for a new group.
+                if let [(_, e)] = self.keys {
+                    let found = eval_ref(e, &row, rt).map(|v| {
+                        use ref_cast::RefCast;
+                        index
+                            .get(EquivSlice::ref_cast(std::slice::from_ref(v)))
+                            .copied()
+                    });
+                    if let Some(Some(gi)) = found {
+                        accumulate(self.aggs, &mut groups[gi].1, &row, rt)?;
+                        rt.recycle(row);
+                        continue;
+                    }
+                }
                 k.0.clear();
                 for (_, e) in self.keys {
                     k.0.push(eval(e, &row, rt)?);
@@ -1534,6 +1576,13 @@ fn accumulate(
     rt: &mut Runtime,
 ) -> Result<()> {
     for (a, acc) in aggs.iter().zip(accs.iter_mut()) {
+        if let (Some(e), None) = (&a.arg, &a.extra) {
+            if let Some(v) = eval_ref(e, row, rt) {
+                acc.add_ref(v)?;
+                rt.check_rows(acc.held())?;
+                continue;
+            }
+        }
         let v = a.arg.as_ref().map(|e| eval(e, row, rt)).transpose()?;
         let extra = a.extra.as_ref().map(|e| eval(e, row, rt)).transpose()?;
         acc.add(v, extra)?;
@@ -1612,6 +1661,19 @@ impl Operator for SortOp<'_> {
             let mut bound: Option<Vec<Val>> = None;
             while let Some(row) = self.input.next(rt)? {
                 rt.tick()?;
+                if let (Some(b), Some((e, desc))) = (&bound, self.keys.first()) {
+                    // Compared in place: most rows stop here without cloning their key.
+                    if let Some(v) = eval_ref(e, &row, rt) {
+                        let o = order(v, &b[0]);
+                        let o = if *desc { o.reverse() } else { o };
+                        if o == std::cmp::Ordering::Greater
+                            || (o == std::cmp::Ordering::Equal && self.keys.len() == 1)
+                        {
+                            rt.recycle(row);
+                            continue;
+                        }
+                    }
+                }
                 let first = match self.keys.first() {
                     Some((e, _)) => eval(e, &row, rt)?,
                     None => Val::Null,

@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine's hot paths on a generated graph (persons with
 //! properties and a KNOWS graph): parse+plan, label scan with filter, grouped aggregation,
-//! index seek, one-hop expansion, variable-length expansion, top-k and shortest path.
+//! index seek, one- and two-hop typed expansion, scan-expand-filter-group, variable-length
+//! expansion, top-k and shortest path.
 //! Run with `cargo bench --bench engine`; the comparison against Kùzu lives in
 //! `../shared/bench` (see README, Performance).
 
@@ -58,6 +59,16 @@ fn bench(c: &mut Criterion) {
         c,
         "expand_1hop",
         "MATCH (p:Person {id: 4242})-[k:KNOWS]->(f) RETURN f.name, k.since",
+    );
+    run(
+        c,
+        "expand_2hop_distinct",
+        "MATCH (p:Person {id: 4242})-[:KNOWS]->()-[:KNOWS]->(f) RETURN count(DISTINCT f)",
+    );
+    run(
+        c,
+        "scan_expand_filter_group",
+        "MATCH (p:Person)-[:KNOWS]->(f:Person) WHERE p.age = 33 AND f.age < 40 RETURN f.country AS c, count(*) AS n ORDER BY n DESC, c LIMIT 5",
     );
     run(
         c,

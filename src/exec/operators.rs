@@ -79,6 +79,8 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             syms: None,
             batch: Vec::new(),
             pos: 0,
+            filters: Vec::new(),
+            version: 0,
         }),
         P::NodeByRange { input, slot, .. } => Box::new(NodeSeekOp {
             input: build(input, arg, prof),
@@ -150,10 +152,42 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             start: *start,
             segments,
         }),
-        P::Filter { input, predicate } => Box::new(FilterOp {
-            input: build(input, arg, prof),
-            predicate,
-        }),
+        P::Filter { input, predicate } => {
+            // Filters straight over a label scan run inside the scan (not when profiling,
+            // which reports them apart): a node that fails them costs no row.
+            let mut filters = vec![predicate];
+            let mut below = &**input;
+            while let P::Filter { input, predicate } = below {
+                filters.push(predicate);
+                below = input;
+            }
+            match below {
+                P::NodeScan {
+                    input,
+                    slot,
+                    labels,
+                } if !prof => {
+                    filters.reverse();
+                    Box::new(NodeScanOp {
+                        input: build(input, arg, prof),
+                        slot: *slot,
+                        labels,
+                        row: None,
+                        cursor: 0,
+                        below: 0,
+                        syms: None,
+                        batch: Vec::new(),
+                        pos: 0,
+                        filters,
+                        version: 0,
+                    })
+                }
+                _ => Box::new(FilterOp {
+                    input: build(input, arg, prof),
+                    predicate,
+                }),
+            }
+        }
         P::Optional {
             input,
             inner,
@@ -362,6 +396,10 @@ struct NodeScanOp<'p> {
     /// Ids fetched ahead from the store, served one per call.
     batch: Vec<NodeId>,
     pos: usize,
+    /// Filters applied to each node before it becomes a row, innermost first.
+    filters: Vec<&'p CExpr>,
+    /// The store's version when the batch was read.
+    version: u64,
 }
 
 /// How many node ids a scan fetches from the store at a time.
@@ -370,13 +408,30 @@ const SCAN_BATCH: usize = 1024;
 impl Operator for NodeScanOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
         loop {
-            if let Some(row) = &self.row {
+            if let Some(row) = &mut self.row {
                 if self.pos < self.batch.len() {
                     let n = self.batch[self.pos];
                     self.pos += 1;
                     // The store may have changed since the batch was read.
-                    if !rt.graph.contains_node(n) {
+                    if rt.graph.version() != self.version && !rt.graph.contains_node(n) {
                         continue;
+                    }
+                    if !self.filters.is_empty() {
+                        match &mut row[self.slot] {
+                            Val::Node(x) => *x = n,
+                            other => *other = Val::Node(n),
+                        }
+                        let mut pass = true;
+                        for f in &self.filters {
+                            rt.tick()?;
+                            if !eval_predicate(f, row, rt)? {
+                                pass = false;
+                                break;
+                            }
+                        }
+                        if !pass {
+                            continue;
+                        }
                     }
                     let mut out = rt.copy_row(row);
                     out[self.slot] = Val::Node(n);
@@ -400,6 +455,7 @@ impl Operator for NodeScanOp<'_> {
             let g = &*rt.graph;
             self.batch.clear();
             self.pos = 0;
+            self.version = g.version();
             match self.syms.as_ref().expect("resolved") {
                 None => {}
                 Some(syms) if syms.is_empty() => {

@@ -31,8 +31,23 @@ pub(crate) struct NodeRecord {
 #[derive(Debug, Clone)]
 pub(crate) struct RelRecord {
     id: RelId,
-    rel_type: Symbol,
+    rel_type: TypeTag,
     props: RelProps,
+}
+
+/// A relationship type symbol stored plus one, so that it cannot be zero: petgraph keeps
+/// each relationship as `Option<RelRecord>`, and the niche saves 8 bytes per relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TypeTag(std::num::NonZeroU32);
+
+impl TypeTag {
+    fn new(s: Symbol) -> TypeTag {
+        TypeTag(std::num::NonZeroU32::new(s.0.wrapping_add(1)).expect("fewer than 2^32 - 1 types"))
+    }
+    #[inline]
+    fn sym(self) -> Symbol {
+        Symbol(self.0.get() - 1)
+    }
 }
 
 /// Which relationships of a node to follow.
@@ -132,7 +147,18 @@ fn set_prop<A: smallvec::Array<Item = (Symbol, Val)>>(
     }
 }
 
+#[inline]
 fn get_prop(props: &[(Symbol, Val)], key: Symbol) -> Option<&Val> {
+    // Most records hold a handful of properties: a forward scan of the sorted keys beats
+    // a binary search's unpredictable branches there.
+    if props.len() <= 8 {
+        for (k, v) in props {
+            if *k >= key {
+                return (*k == key).then_some(v);
+            }
+        }
+        return None;
+    }
     props
         .binary_search_by_key(&key, |(k, _)| *k)
         .ok()
@@ -278,7 +304,7 @@ impl Graph {
         self.node_rec(id).and_then(|r| get_prop(&r.props, key))
     }
     pub fn rel_type(&self, id: RelId) -> Option<Symbol> {
-        self.rel_rec(id).map(|r| r.rel_type)
+        self.rel_rec(id).map(|r| r.rel_type.sym())
     }
     pub fn rel_props(&self, id: RelId) -> &[(Symbol, Val)] {
         self.rel_rec(id).map(|r| r.props.as_slice()).unwrap_or(&[])
@@ -411,14 +437,14 @@ impl Graph {
             .filter(|_| dir != Direction::Incoming)
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Outgoing))
-            .filter(move |e| types.is_empty() || types.contains(&e.weight().rel_type))
+            .filter(move |e| types.is_empty() || types.contains(&e.weight().rel_type.sym()))
             .map(move |e| (e.weight().id, self.g[e.target()]));
         let inc = ix
             .filter(|_| dir != Direction::Outgoing)
             .into_iter()
             .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Incoming))
             .filter(move |e| {
-                (types.is_empty() || types.contains(&e.weight().rel_type))
+                (types.is_empty() || types.contains(&e.weight().rel_type.sym()))
                     && !(dir == Direction::Both && e.source() == e.target())
             })
             .map(move |e| (e.weight().id, self.g[e.source()]));
@@ -452,7 +478,7 @@ impl Graph {
             }
             let e = EdgeIndex::new(s as usize);
             match self.g.edge_weight(e) {
-                Some(w) if w.rel_type == t => {}
+                Some(w) if w.rel_type.sym() == t => {}
                 _ => continue,
             }
             let Some((a, b)) = self.g.edge_endpoints(e) else {
@@ -593,7 +619,7 @@ impl Graph {
             b,
             RelRecord {
                 id,
-                rel_type,
+                rel_type: TypeTag::new(rel_type),
                 props: props.into(),
             },
         );
@@ -721,12 +747,12 @@ impl Graph {
         self.adj.touch(start);
         self.adj.touch(end);
         self.rel_slots[id.0 as usize] = NONE;
-        if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
+        if let Some(c) = self.type_counts.get_mut(&rec.rel_type.sym()) {
             *c -= 1;
         }
         self.undo.push(Undo::DeletedRel {
             id,
-            rel_type: rec.rel_type,
+            rel_type: rec.rel_type.sym(),
             start,
             end,
             props: rec.props.to_vec(),
@@ -822,7 +848,7 @@ impl Graph {
                             self.adj.touch(end);
                         }
                         let rec = self.g.remove_edge(ix).expect("edge exists");
-                        if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
+                        if let Some(c) = self.type_counts.get_mut(&rec.rel_type.sym()) {
                             *c -= 1;
                         }
                         self.rel_slots[id.0 as usize] = NONE;
@@ -1050,6 +1076,15 @@ mod tests {
             }
             check_all(&g, &[a, b]);
         }
+    }
+
+    #[test]
+    fn records_stay_small() {
+        // petgraph stores Option<RelRecord>: the type tag's niche keeps the tag free.
+        assert_eq!(
+            std::mem::size_of::<Option<RelRecord>>(),
+            std::mem::size_of::<RelRecord>()
+        );
     }
 
     #[test]

@@ -17,12 +17,16 @@ use std::time::Duration;
 /// The most statements of one input that `execute` runs.
 pub const MAX_STATEMENTS: usize = 4;
 
-/// Limits small enough that no statement can take the fuzzer's memory or time.
+/// Limits small enough that no statement can take the fuzzer's memory or time; label
+/// scans under aggregations and top-k split into two partitions even on tiny graphs, so
+/// that the parallel paths are fuzzed too.
 pub fn small_limits() -> kg::database::Limits {
     kg::database::Limits {
         timeout: Some(Duration::from_millis(500)),
         max_rows_in_memory: 5_000,
         max_list_len: 5_000,
+        threads: 2,
+        parallel_min_nodes: 1,
     }
 }
 

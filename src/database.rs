@@ -109,6 +109,10 @@ pub struct Limits {
     /// The most elements a single list value may have (and bytes a string built with `+`;
     /// and relationships held in the paths of one variable-length expansion).
     pub max_list_len: usize,
+    /// Threads a label scan under an aggregation may use (1: never in parallel).
+    pub threads: usize,
+    /// Label scans over fewer nodes than this run on one thread.
+    pub parallel_min_nodes: usize,
 }
 
 impl Default for Limits {
@@ -117,6 +121,10 @@ impl Default for Limits {
             timeout: None,
             max_rows_in_memory: 50_000_000,
             max_list_len: 100_000_000,
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8),
+            parallel_min_nodes: 100_000,
         }
     }
 }

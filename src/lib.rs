@@ -40,6 +40,6 @@ pub mod temporal;
 pub mod val;
 pub mod value;
 
-pub use database::{Database, OperatorProfile, Params, QueryResult, Stats, Timing};
+pub use database::{Database, Limits, OperatorProfile, Params, QueryResult, Stats, Timing};
 pub use error::{Error, ErrorKind, Phase, Result, Span};
 pub use value::{Node, Path, Relationship, Value};

@@ -65,6 +65,11 @@ struct Cli {
     /// Stop any statement that runs longer than this many seconds
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
+
+    /// Threads a large label scan under an aggregation or ORDER BY … LIMIT may use
+    /// (default: the machine's cores, at most 8; 1 runs everything on one thread)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -282,6 +287,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             return Err(anyhow!("--timeout needs a positive number of seconds"));
         }
         db.set_timeout(Some(Duration::from_secs_f64(t)));
+    }
+    if let Some(n) = cli.threads {
+        db.set_limits(kg::Limits {
+            threads: usize::from(n),
+            ..db.limits()
+        });
     }
 
     let script: Option<(String, String)> = match (&cli.execute, &cli.file) {

@@ -52,6 +52,40 @@ impl Acc {
             + self.seen.as_ref().map_or(0, |s| s.len())
     }
 
+    /// Folds in the state of the same aggregate over a later part of the input (parallel
+    /// partitions, merged in input order). Not for DISTINCT aggregates.
+    pub fn merge(&mut self, other: Acc) {
+        self.count += other.count;
+        match self.int_sum.checked_add(other.int_sum) {
+            Some(s) => self.int_sum = s,
+            None => self.overflowed = true,
+        }
+        self.overflowed |= other.overflowed;
+        self.float_sum += other.float_sum;
+        self.is_float |= other.is_float;
+        if let Some(b) = other.best {
+            let replace = match &self.best {
+                None => true,
+                Some(a) => {
+                    let o = order(&b, a);
+                    if self.func == AggFn::Min {
+                        o == Ordering::Less
+                    } else {
+                        o == Ordering::Greater
+                    }
+                }
+            };
+            if replace {
+                self.best = Some(b);
+            }
+        }
+        self.values.extend(other.values);
+        self.floats.extend(other.floats);
+        if self.percentile.is_none() {
+            self.percentile = other.percentile;
+        }
+    }
+
     /// Adds one input value given by reference: count, sum, avg, min and max without
     /// DISTINCT read it in place (min and max clone only a new best); others clone it.
     pub fn add_ref(&mut self, v: &Val) -> Result<()> {

@@ -75,7 +75,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
     if let (F::Resolve | F::ResolveAll, Val::Str(name)) = (f, &a0) {
         let index = rt
             .aliases
-            .get_or_insert_with(|| crate::aliases::AliasIndex::build(rt.graph));
+            .get_or_insert_with(|| crate::aliases::AliasIndex::build(&rt.graph));
         return Ok(if f == F::Resolve {
             index.resolve(name).map(Val::Node).unwrap_or(Val::Null)
         } else {

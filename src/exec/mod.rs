@@ -8,6 +8,7 @@ mod expr;
 mod functions;
 mod load_csv;
 mod operators;
+mod parallel;
 mod write;
 
 use crate::database::{Limits, Params, Stats};
@@ -33,9 +34,37 @@ pub struct Context<'a> {
     pub started: Instant,
 }
 
+/// The graph an execution runs against: writable for a statement, shared (read-only) for
+/// the partitions of a parallel scan (see `parallel`), which run only plans without writes.
+pub enum GraphRef<'g> {
+    Write(&'g mut Graph),
+    Read(&'g Graph),
+}
+
+impl std::ops::Deref for GraphRef<'_> {
+    type Target = Graph;
+    #[inline]
+    fn deref(&self) -> &Graph {
+        match self {
+            GraphRef::Write(g) => g,
+            GraphRef::Read(g) => g,
+        }
+    }
+}
+
+impl std::ops::DerefMut for GraphRef<'_> {
+    fn deref_mut(&mut self) -> &mut Graph {
+        match self {
+            GraphRef::Write(g) => g,
+            // `parallel::eligible` admits only operators and expressions that do not write.
+            GraphRef::Read(_) => unreachable!("a parallel partition tried to write"),
+        }
+    }
+}
+
 /// State shared by all operators of one execution.
 pub struct Runtime<'g> {
-    pub graph: &'g mut Graph,
+    pub graph: GraphRef<'g>,
     pub params: FxHashMap<Arc<str>, Val>,
     pub stats: Stats,
     pub limits: Limits,
@@ -77,7 +106,45 @@ impl Profile {
     }
 }
 
+/// What the runtime of a parallel partition shares with its statement's runtime.
+pub(crate) struct WorkerSeed<'g> {
+    params: FxHashMap<Arc<str>, Val>,
+    limits: Limits,
+    cancel: &'g AtomicBool,
+    deadline: Option<Instant>,
+}
+
+impl WorkerSeed<'_> {
+    /// A runtime for one partition, reading `graph`.
+    pub(crate) fn runtime<'a>(&'a self, graph: GraphRef<'a>) -> Runtime<'a> {
+        Runtime {
+            graph,
+            params: self.params.clone(),
+            stats: Stats::default(),
+            limits: self.limits,
+            cancel: self.cancel,
+            deadline: self.deadline,
+            ticks: 0,
+            regexes: FxHashMap::default(),
+            rng: 1,
+            pool: Vec::new(),
+            profile: None,
+            aliases: None,
+        }
+    }
+}
+
 impl Runtime<'_> {
+    /// What partitions of a parallel scan need to build their own runtimes.
+    pub(crate) fn worker_seed(&self) -> WorkerSeed<'_> {
+        WorkerSeed {
+            params: self.params.clone(),
+            limits: self.limits,
+            cancel: self.cancel,
+            deadline: self.deadline,
+        }
+    }
+
     /// Called in every operator loop: cancellation and timeout, checked every 1024 ticks.
     pub fn tick(&mut self) -> Result<()> {
         self.ticks = self.ticks.wrapping_add(1);
@@ -261,7 +328,7 @@ pub fn run(
         .collect();
     let seed = ctx.started.elapsed().as_nanos() as u64 ^ 0x9E37_79B9_7F4A_7C15;
     let mut rt = Runtime {
-        graph,
+        graph: GraphRef::Write(graph),
         params,
         stats: Stats::default(),
         limits: ctx.limits,
@@ -276,7 +343,11 @@ pub fn run(
     };
     let start_row: Row = vec![Val::Null; plan.width];
     let mut rows: Vec<Row> = Vec::new();
-    let mut op = operators::build(&plan.root, &start_row, rt.profile.is_some());
+    let mut op = operators::build(
+        &plan.root,
+        &start_row,
+        operators::Cx::profiled(rt.profile.is_some()),
+    );
     while let Some(row) = op.next(&mut rt)? {
         rt.tick()?;
         rows.push(row);
@@ -309,7 +380,7 @@ pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
     let mut graph = Graph::new();
     let cancel = AtomicBool::new(false);
     let mut rt = Runtime {
-        graph: &mut graph,
+        graph: GraphRef::Write(&mut graph),
         params: FxHashMap::default(),
         stats: Stats::default(),
         limits: Limits::default(),

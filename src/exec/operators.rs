@@ -23,11 +23,25 @@ pub trait Operator {
 
 pub(crate) type BoxOp<'p> = Box<dyn Operator + 'p>;
 
-/// Builds the operator tree for a plan whose leaves produce `arg` once; with `prof`, every
-/// operator counts its rows and time into the runtime's profile (PROFILE).
-pub fn build<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
-    let op = build_op(node, arg, prof);
-    if prof {
+/// How to build an operator tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cx {
+    /// Every operator counts its rows and time into the runtime's profile (PROFILE).
+    pub prof: bool,
+    /// Label scans cover only node ids in this range (a partition of a parallel scan).
+    pub range: Option<(u64, u64)>,
+}
+
+impl Cx {
+    pub fn profiled(prof: bool) -> Cx {
+        Cx { prof, range: None }
+    }
+}
+
+/// Builds the operator tree for a plan whose leaves produce `arg` once.
+pub fn build<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
+    let op = build_op(node, arg, cx);
+    if cx.prof {
         Box::new(ProfiledOp {
             inner: op,
             key: node as *const PlanNode as usize,
@@ -59,7 +73,7 @@ impl Operator for ProfiledOp<'_> {
     }
 }
 
-fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
+fn build_op<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
     use PlanNode as P;
     match node {
         P::Argument => Box::new(ArgumentOp {
@@ -70,7 +84,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             slot,
             labels,
         } => Box::new(NodeScanOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             slot: *slot,
             labels,
             row: None,
@@ -81,9 +95,10 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             pos: 0,
             filters: Vec::new(),
             version: 0,
+            range: cx.range,
         }),
         P::NodeByRange { input, slot, .. } => Box::new(NodeSeekOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             slot: *slot,
             find: range_nodes,
@@ -92,14 +107,14 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             pos: 0,
         }),
         P::RelById { input, .. } => Box::new(RelIdSeekOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
         P::NodeById { input, slot, .. } => Box::new(NodeSeekOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             slot: *slot,
             find: id_nodes,
@@ -108,7 +123,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             pos: 0,
         }),
         P::NodeByProperty { input, slot, .. } => Box::new(NodeSeekOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             slot: *slot,
             find: index_nodes,
@@ -117,12 +132,12 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             pos: 0,
         }),
         P::CountStore { input, slot, kind } => Box::new(CountStoreOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             slot: *slot,
             kind,
         }),
         P::Expand { input, .. } => Box::new(ExpandOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             row: None,
             buf: Vec::new(),
@@ -130,14 +145,14 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             syms: None,
         }),
         P::VarExpand { input, .. } => Box::new(VarExpandOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             row: None,
             buf: Vec::new(),
             pos: 0,
         }),
         P::ShortestPath { input, .. } => Box::new(ShortestPathOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             pending: VecDeque::new(),
         }),
@@ -147,7 +162,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             start,
             segments,
         } => Box::new(BuildPathOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             slot: *slot,
             start: *start,
             segments,
@@ -166,10 +181,10 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
                     input,
                     slot,
                     labels,
-                } if !prof => {
+                } if !cx.prof => {
                     filters.reverse();
                     Box::new(NodeScanOp {
-                        input: build(input, arg, prof),
+                        input: build(input, arg, cx),
                         slot: *slot,
                         labels,
                         row: None,
@@ -180,10 +195,11 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
                         pos: 0,
                         filters,
                         version: 0,
+                        range: cx.range,
                     })
                 }
                 _ => Box::new(FilterOp {
-                    input: build(input, arg, prof),
+                    input: build(input, arg, cx),
                     predicate,
                 }),
             }
@@ -193,7 +209,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             inner,
             nullable,
         } => Box::new(OptionalOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             inner,
             nullable,
             current: None,
@@ -202,7 +218,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             row: None,
         }),
         P::Apply { input, inner } => Box::new(OptionalOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             inner,
             nullable: &[],
             current: None,
@@ -211,30 +227,50 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             row: None,
         }),
         P::Project { input, items } => Box::new(ProjectOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             items,
         }),
-        P::Aggregate { input, keys, aggs } => Box::new(AggregateOp {
-            input: build(input, arg, prof),
-            keys,
-            aggs,
-            width: arg.len(),
-            out: None,
-        }),
+        P::Aggregate { input, keys, aggs } => {
+            // Profiling times operators on one thread; a partition is never split again.
+            let parallel = if cx.prof || cx.range.is_some() {
+                None
+            } else {
+                super::parallel::eligible_aggregate(input, keys, aggs)
+                    .map(|labels| (&**input, labels))
+            };
+            Box::new(AggregateOp {
+                input: build(input, arg, cx),
+                keys,
+                aggs,
+                width: arg.len(),
+                out: None,
+                arg: if parallel.is_some() {
+                    arg.clone()
+                } else {
+                    Vec::new()
+                },
+                parallel,
+            })
+        }
         P::Distinct { input, slots } => Box::new(DistinctOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             slots,
             seen: FxHashSet::default(),
         }),
         P::Sort { input, keys, limit } => Box::new(SortOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             keys,
             limit: limit.as_ref(),
             out: None,
             arg: arg.clone(),
+            parallel: if cx.prof || cx.range.is_some() || limit.is_none() {
+                None
+            } else {
+                super::parallel::eligible_top(input, keys).map(|labels| (&**input, labels))
+            },
         }),
         P::Skip { input, count } => Box::new(SkipLimitOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             count,
             skip: true,
             n: None,
@@ -242,7 +278,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             drain: false,
         }),
         P::Limit { input, count } => Box::new(SkipLimitOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             count,
             skip: false,
             n: None,
@@ -256,7 +292,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             headers,
             delimiter,
         } => Box::new(super::load_csv::LoadCsvOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             source,
             slot: *slot,
             headers: *headers,
@@ -264,7 +300,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             state: None,
         }),
         P::Unwind { input, expr, slot } => Box::new(UnwindOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             expr,
             slot: *slot,
             row: None,
@@ -275,7 +311,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
         | P::Merge { input, .. }
         | P::Set { input, .. }
         | P::Delete { input, .. } => Box::new(WriteOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
             node,
             out: None,
         }),
@@ -287,8 +323,8 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             right_slots,
             out_slots,
         } => Box::new(UnionOp {
-            left: build(left, arg, prof),
-            right: build(right, arg, prof),
+            left: build(left, arg, cx),
+            right: build(right, arg, cx),
             on_left: true,
             all: *all,
             left_slots,
@@ -297,7 +333,7 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, prof: bool) -> BoxOp<'p> {
             seen: FxHashSet::default(),
         }),
         P::Discard { input } => Box::new(DiscardOp {
-            input: build(input, arg, prof),
+            input: build(input, arg, cx),
         }),
     }
 }
@@ -322,7 +358,7 @@ pub fn run_subplan(
     rt: &mut Runtime,
     f: &mut dyn FnMut(&Row, &mut Runtime) -> Result<bool>,
 ) -> Result<()> {
-    let mut op = build(plan, row, false);
+    let mut op = build(plan, row, Cx::default());
     while let Some(r) = op.next(rt)? {
         rt.tick()?;
         if !f(&r, rt)? {
@@ -400,6 +436,8 @@ struct NodeScanOp<'p> {
     filters: Vec<&'p CExpr>,
     /// The store's version when the batch was read.
     version: u64,
+    /// Only node ids in this range (a partition of a parallel scan).
+    range: Option<(u64, u64)>,
 }
 
 /// How many node ids a scan fetches from the store at a time.
@@ -443,14 +481,15 @@ impl Operator for NodeScanOp<'_> {
                 match self.input.next(rt)? {
                     Some(r) => {
                         self.row = Some(r);
-                        self.cursor = 0;
-                        self.below = rt.graph.next_node_id();
+                        let (from, below) = self.range.unwrap_or((0, u64::MAX));
+                        self.cursor = from;
+                        self.below = below.min(rt.graph.next_node_id());
                     }
                     None => return Ok(None),
                 }
             }
             if self.syms.is_none() {
-                self.syms = Some(resolve_labels(rt.graph, self.labels));
+                self.syms = Some(resolve_labels(&rt.graph, self.labels));
             }
             let g = &*rt.graph;
             self.batch.clear();
@@ -961,7 +1000,7 @@ impl Operator for VarExpandOp<'_> {
             self.buf.clear();
             self.pos = 0;
             if *rel_bound {
-                if let Some(walk) = follow_bound(rt.graph, &row[*rel], start, *dir, *reversed) {
+                if let Some(walk) = follow_bound(&rt.graph, &row[*rel], start, *dir, *reversed) {
                     let (rels, end) = walk;
                     let len = rels.len() as u64;
                     let to_ok = !*to_bound || matches!(row[*to], Val::Node(t) if t == end);
@@ -972,14 +1011,14 @@ impl Operator for VarExpandOp<'_> {
                 }
                 continue;
             }
-            let Some(type_syms) = resolve_types(rt.graph, types) else {
+            let Some(type_syms) = resolve_types(&rt.graph, types) else {
                 if *min == 0 {
                     self.buf.push((Vec::new(), start));
                     self.row = Some(row);
                 }
                 continue;
             };
-            let Some(label_syms) = resolve_labels(rt.graph, to_labels) else {
+            let Some(label_syms) = resolve_labels(&rt.graph, to_labels) else {
                 continue;
             };
             let props: Vec<(Symbol, Val)> = match rel_props {
@@ -1223,7 +1262,7 @@ impl Operator for ShortestPathOp<'_> {
             let (Some(a), Some(b)) = (node_of(&row[*from])?, node_of(&row[*to])?) else {
                 continue;
             };
-            let Some(type_syms) = resolve_types(rt.graph, types) else {
+            let Some(type_syms) = resolve_types(&rt.graph, types) else {
                 continue;
             };
             let g = &*rt.graph;
@@ -1504,7 +1543,7 @@ impl Operator for OptionalOp<'_> {
                 return Ok(None);
             };
             rt.tick()?;
-            self.current = Some(build(self.inner, &row, rt.profile.is_some()));
+            self.current = Some(build(self.inner, &row, Cx::profiled(rt.profile.is_some())));
             self.matched = false;
             self.row = Some(row);
         }
@@ -1539,74 +1578,86 @@ struct AggregateOp<'p> {
     aggs: &'p [crate::plan::expr::AggCall],
     width: usize,
     out: Option<std::vec::IntoIter<Row>>,
+    /// The input plan and its scan's labels when it can run in parallel partitions.
+    parallel: Option<(&'p PlanNode, &'p Names)>,
+    arg: Row,
+}
+
+/// Aggregation groups in order of first appearance: key values and accumulators.
+pub(crate) type Groups = Vec<(Vec<Val>, Vec<Acc>)>;
+
+/// Pulls every row of `input` into groups by `keys`, accumulating `aggs`. Without keys
+/// there is exactly one group.
+pub(crate) fn aggregate_groups(
+    input: &mut BoxOp,
+    keys: &[(usize, CExpr)],
+    aggs: &[crate::plan::expr::AggCall],
+    rt: &mut Runtime,
+) -> Result<Groups> {
+    let new_accs = || -> Vec<Acc> { aggs.iter().map(|a| Acc::new(a.func, a.distinct)).collect() };
+    let mut groups: Groups = Vec::new();
+    if keys.is_empty() {
+        // One group: no hashing per row.
+        let mut accs = new_accs();
+        while let Some(row) = input.next(rt)? {
+            rt.tick()?;
+            accumulate(aggs, &mut accs, &row, rt)?;
+            rt.recycle(row);
+        }
+        groups.push((Vec::new(), accs));
+        return Ok(groups);
+    }
+    let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
+    let mut k = EquivKey(Vec::with_capacity(keys.len()));
+    while let Some(row) = input.next(rt)? {
+        rt.tick()?;
+        // One grouping key read in place: the key is cloned only for a new group.
+        if let [(_, e)] = keys {
+            let found = eval_ref(e, &row, rt).map(|v| {
+                use ref_cast::RefCast;
+                index
+                    .get(EquivSlice::ref_cast(std::slice::from_ref(v)))
+                    .copied()
+            });
+            if let Some(Some(gi)) = found {
+                accumulate(aggs, &mut groups[gi].1, &row, rt)?;
+                rt.recycle(row);
+                continue;
+            }
+        }
+        k.0.clear();
+        for (_, e) in keys {
+            k.0.push(eval(e, &row, rt)?);
+        }
+        let gi = match index.get(&k) {
+            Some(i) => *i,
+            None => {
+                let k = k.clone();
+                groups.push((k.0.clone(), new_accs()));
+                index.insert(k, groups.len() - 1);
+                rt.check_rows(groups.len())?;
+                groups.len() - 1
+            }
+        };
+        accumulate(aggs, &mut groups[gi].1, &row, rt)?;
+        rt.recycle(row);
+    }
+    Ok(groups)
 }
 
 impl Operator for AggregateOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
         if self.out.is_none() {
-            let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
-            let mut groups: Vec<(Vec<Val>, Vec<Acc>)> = Vec::new();
-            let mut k = EquivKey(Vec::with_capacity(self.keys.len()));
-            if self.keys.is_empty() {
-                // One group: no hashing per row.
-                let mut accs: Vec<Acc> = self
-                    .aggs
-                    .iter()
-                    .map(|a| Acc::new(a.func, a.distinct))
-                    .collect();
-                while let Some(row) = self.input.next(rt)? {
-                    rt.tick()?;
-                    accumulate(self.aggs, &mut accs, &row, rt)?;
-                    rt.recycle(row);
+            let partitioned = match self.parallel {
+                Some((input, labels)) => {
+                    super::parallel::aggregate(input, labels, self.keys, self.aggs, &self.arg, rt)?
                 }
-                groups.push((Vec::new(), accs));
-            }
-            while let Some(row) = self.input.next(rt)? {
-                rt.tick()?;
-                // One grouping key read in place: the key is cloned only for a new group.
-                if let [(_, e)] = self.keys {
-                    let found = eval_ref(e, &row, rt).map(|v| {
-                        use ref_cast::RefCast;
-                        index
-                            .get(EquivSlice::ref_cast(std::slice::from_ref(v)))
-                            .copied()
-                    });
-                    if let Some(Some(gi)) = found {
-                        accumulate(self.aggs, &mut groups[gi].1, &row, rt)?;
-                        rt.recycle(row);
-                        continue;
-                    }
-                }
-                k.0.clear();
-                for (_, e) in self.keys {
-                    k.0.push(eval(e, &row, rt)?);
-                }
-                let gi = match index.get(&k) {
-                    Some(i) => *i,
-                    None => {
-                        let k = k.clone();
-                        let accs = self
-                            .aggs
-                            .iter()
-                            .map(|a| Acc::new(a.func, a.distinct))
-                            .collect();
-                        groups.push((k.0.clone(), accs));
-                        index.insert(k, groups.len() - 1);
-                        rt.check_rows(groups.len())?;
-                        groups.len() - 1
-                    }
-                };
-                accumulate(self.aggs, &mut groups[gi].1, &row, rt)?;
-                rt.recycle(row);
-            }
-            if groups.is_empty() && self.keys.is_empty() {
-                let accs = self
-                    .aggs
-                    .iter()
-                    .map(|a| Acc::new(a.func, a.distinct))
-                    .collect();
-                groups.push((Vec::new(), accs));
-            }
+                None => None,
+            };
+            let groups = match partitioned {
+                Some(groups) => groups,
+                None => aggregate_groups(&mut self.input, self.keys, self.aggs, rt)?,
+            };
             let mut rows = Vec::with_capacity(groups.len());
             for (key, accs) in groups {
                 let mut row = vec![Val::Null; self.width];
@@ -1689,6 +1740,75 @@ struct SortOp<'p> {
     limit: Option<&'p CExpr>,
     out: Option<std::vec::IntoIter<Row>>,
     arg: Row,
+    /// The input plan and its scan's labels when a top-k can run in parallel partitions.
+    parallel: Option<(&'p PlanNode, &'p Names)>,
+}
+
+/// Rows with their sort keys.
+pub(crate) type Keyed = Vec<(Vec<Val>, Row)>;
+
+/// Orders two rows' key lists by `keys`' directions.
+fn cmp_keys(keys: &[(CExpr, bool)], a: &[Val], b: &[Val]) -> std::cmp::Ordering {
+    for (i, (_, desc)) in keys.iter().enumerate() {
+        let o = order(&a[i], &b[i]);
+        let o = if *desc { o.reverse() } else { o };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+/// Pulls every row of `input` with its sort keys. With a `limit` (top-k) it keeps at most
+/// about twice the limit: a row that cannot be among the first `limit` is dropped, usually
+/// after its first key, without building its key list. The result is not sorted yet.
+pub(crate) fn collect_keyed(
+    input: &mut BoxOp,
+    keys: &[(CExpr, bool)],
+    limit: Option<usize>,
+    rt: &mut Runtime,
+) -> Result<Keyed> {
+    let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| cmp_keys(keys, &a.0, &b.0);
+    let mut rows: Keyed = Vec::new();
+    // Top-k: the keys of the worst row kept at the last compaction.
+    let mut bound: Option<Vec<Val>> = None;
+    while let Some(row) = input.next(rt)? {
+        rt.tick()?;
+        if let (Some(b), Some((e, desc))) = (&bound, keys.first()) {
+            // Compared in place: most rows stop here without cloning their key.
+            if let Some(v) = eval_ref(e, &row, rt) {
+                let o = order(v, &b[0]);
+                let o = if *desc { o.reverse() } else { o };
+                if o == std::cmp::Ordering::Greater
+                    || (o == std::cmp::Ordering::Equal && keys.len() == 1)
+                {
+                    rt.recycle(row);
+                    continue;
+                }
+            }
+        }
+        let mut k = Vec::with_capacity(keys.len());
+        for (e, _) in keys {
+            k.push(eval(e, &row, rt)?);
+        }
+        if let Some(b) = &bound {
+            if cmp_keys(keys, &k, b) != std::cmp::Ordering::Less {
+                rt.recycle(row);
+                continue;
+            }
+        }
+        rows.push((k, row));
+        // Top-k: keep the buffer within twice the limit.
+        if let Some(lim) = limit {
+            if lim > 0 && rows.len() >= 2 * lim.max(512) {
+                rows.select_nth_unstable_by(lim - 1, cmp);
+                rows.truncate(lim);
+                bound = Some(rows[lim - 1].0.clone());
+            }
+        }
+        rt.check_rows(rows.len())?;
+    }
+    Ok(rows)
 }
 
 impl Operator for SortOp<'_> {
@@ -1698,74 +1818,18 @@ impl Operator for SortOp<'_> {
                 Some(l) => Some(count_value(l, &self.arg, rt, "LIMIT")?),
                 None => None,
             };
-            let keys = self.keys;
-            let cmp_keys = |a: &[Val], b: &[Val]| {
-                for (i, (_, desc)) in keys.iter().enumerate() {
-                    let o = order(&a[i], &b[i]);
-                    let o = if *desc { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
+            let partitioned = match (self.parallel, limit) {
+                (Some((input, labels)), Some(lim)) => {
+                    super::parallel::top(input, labels, self.keys, lim, &self.arg, rt)?
                 }
-                std::cmp::Ordering::Equal
+                _ => None,
             };
-            let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| cmp_keys(&a.0, &b.0);
-            let mut rows: Vec<(Vec<Val>, Row)> = Vec::new();
-            // Top-k: the keys of the worst row kept at the last compaction. A row that does
-            // not sort before it cannot be in the result: it is dropped after its first key
-            // (usually) without building its key list.
-            let mut bound: Option<Vec<Val>> = None;
-            while let Some(row) = self.input.next(rt)? {
-                rt.tick()?;
-                if let (Some(b), Some((e, desc))) = (&bound, self.keys.first()) {
-                    // Compared in place: most rows stop here without cloning their key.
-                    if let Some(v) = eval_ref(e, &row, rt) {
-                        let o = order(v, &b[0]);
-                        let o = if *desc { o.reverse() } else { o };
-                        if o == std::cmp::Ordering::Greater
-                            || (o == std::cmp::Ordering::Equal && self.keys.len() == 1)
-                        {
-                            rt.recycle(row);
-                            continue;
-                        }
-                    }
-                }
-                let first = match self.keys.first() {
-                    Some((e, _)) => eval(e, &row, rt)?,
-                    None => Val::Null,
-                };
-                if let (Some(b), Some((_, desc))) = (&bound, self.keys.first()) {
-                    let o = order(&first, &b[0]);
-                    let o = if *desc { o.reverse() } else { o };
-                    if o == std::cmp::Ordering::Greater
-                        || (o == std::cmp::Ordering::Equal && self.keys.len() == 1)
-                    {
-                        rt.recycle(row);
-                        continue;
-                    }
-                }
-                let mut k = Vec::with_capacity(self.keys.len());
-                k.push(first);
-                for (e, _) in self.keys.iter().skip(1) {
-                    k.push(eval(e, &row, rt)?);
-                }
-                if let Some(b) = &bound {
-                    if cmp_keys(&k, b) != std::cmp::Ordering::Less {
-                        rt.recycle(row);
-                        continue;
-                    }
-                }
-                rows.push((k, row));
-                // Top-k: keep the buffer within twice the limit.
-                if let Some(lim) = limit {
-                    if lim > 0 && rows.len() >= 2 * lim.max(512) {
-                        rows.select_nth_unstable_by(lim - 1, cmp);
-                        rows.truncate(lim);
-                        bound = Some(rows[lim - 1].0.clone());
-                    }
-                }
-                rt.check_rows(rows.len())?;
-            }
+            let mut rows = match partitioned {
+                Some(rows) => rows,
+                None => collect_keyed(&mut self.input, self.keys, limit, rt)?,
+            };
+            let keys = self.keys;
+            let cmp = |a: &(Vec<Val>, Row), b: &(Vec<Val>, Row)| cmp_keys(keys, &a.0, &b.0);
             match limit {
                 Some(k) if k < rows.len() => {
                     if k > 0 {

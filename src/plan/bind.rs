@@ -2443,7 +2443,7 @@ fn map_slots(e: &CExpr, f: &mut dyn FnMut(usize) -> usize, locals: &[usize]) -> 
 
 impl CExpr {
     /// Calls `f` on each direct child, without copying anything.
-    fn for_each_child(&self, f: &mut dyn FnMut(&CExpr)) {
+    pub(crate) fn for_each_child(&self, f: &mut dyn FnMut(&CExpr)) {
         match self {
             CExpr::Const(_) | CExpr::Param(_) | CExpr::Slot(_) | CExpr::Exists(_) => {}
             CExpr::Property(x, _)

@@ -384,6 +384,13 @@ impl Graph {
     pub fn next_labeled_node_from(&self, label: Symbol, from: u64, below: u64) -> Option<NodeId> {
         self.label_index.get(&label)?.range(from, below).next()
     }
+    /// The nodes carrying `label` split into at most `parts` id ranges of nearly equal
+    /// size (for parallel scans).
+    pub fn split_label(&self, label: Symbol, parts: usize) -> Vec<(u64, u64)> {
+        self.label_index
+            .get(&label)
+            .map_or_else(|| vec![(0, 0)], |set| set.split(parts))
+    }
     pub fn label_count(&self, label: Symbol) -> usize {
         self.label_index.get(&label).map_or(0, |s| s.len())
     }

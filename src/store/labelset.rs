@@ -78,11 +78,56 @@ impl LabelSet {
             .map(NodeId)
         })
     }
+
+    /// Splits the members into `parts` id ranges `[from, below)` of nearly equal member
+    /// counts (whole 64-id words), in id order, covering every member; fewer ranges when
+    /// there are fewer words.
+    pub fn split(&self, parts: usize) -> Vec<(u64, u64)> {
+        let parts = parts.max(1);
+        let per_part = self.len.div_ceil(parts).max(1);
+        let mut out = Vec::with_capacity(parts);
+        let (mut from, mut count) = (0u64, 0usize);
+        for (i, w) in self.words.iter().enumerate() {
+            count += w.count_ones() as usize;
+            if count >= per_part && out.len() + 1 < parts {
+                let below = (i as u64 + 1) * 64;
+                out.push((from, below));
+                from = below;
+                count = 0;
+            }
+        }
+        out.push((from, self.words.len() as u64 * 64));
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_covers_every_member_once_in_balanced_ranges() {
+        let mut s = LabelSet::default();
+        for id in (1000..401_000u64).step_by(3).chain([5, 7, 999_999]) {
+            s.insert(NodeId(id));
+        }
+        for parts in [1, 2, 3, 8] {
+            let ranges = s.split(parts);
+            assert!(ranges.len() <= parts);
+            let total: usize = ranges.iter().map(|&(a, b)| s.range(a, b).count()).sum();
+            assert_eq!(total, s.len(), "{parts} parts");
+            for w in ranges.windows(2) {
+                assert_eq!(w[0].1, w[1].0, "contiguous");
+            }
+            let biggest = ranges
+                .iter()
+                .map(|&(a, b)| s.range(a, b).count())
+                .max()
+                .unwrap();
+            assert!(biggest <= s.len() / parts + 64, "{parts} parts: {biggest}");
+        }
+        assert_eq!(LabelSet::default().split(4).len(), 1);
+    }
     use std::collections::BTreeSet;
 
     #[test]

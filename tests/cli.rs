@@ -621,3 +621,30 @@ fn rollback_inside_a_script_restores_the_graph() {
     let lines = run.json_lines();
     assert_eq!(lines.last().unwrap()["rows"], serde_json::json!([[[1]]]));
 }
+
+#[test]
+fn threads_flag_gives_the_same_answers_and_refuses_zero() {
+    // 150,000 nodes: above the parallel threshold, so --threads 4 splits the scan.
+    let script = "UNWIND range(1, 150000) AS i CREATE (:N {k: i % 7, v: i});\n\
+                  MATCH (n:N) RETURN n.k AS k, count(*) AS c, sum(n.v) AS s ORDER BY k;\n\
+                  MATCH (n:N) WHERE n.k = 3 RETURN n.v ORDER BY n.v DESC LIMIT 3;\n";
+    let one = kg(
+        &["--empty", "--threads", "1", "--format", "csv"],
+        Some(script),
+    );
+    let four = kg(
+        &["--empty", "--threads", "4", "--format", "csv"],
+        Some(script),
+    );
+    assert_eq!(one.code, Some(0), "{}", one.stderr);
+    assert_eq!(one.stdout, four.stdout);
+    assert!(one.stdout.contains("0,21428,"), "{}", one.stdout);
+    assert!(
+        one.stdout.contains("149999\r\n149992\r\n149985"),
+        "{}",
+        one.stdout
+    );
+    let zero = kg(&["--empty", "--threads", "0", "-e", "RETURN 1"], None);
+    assert_eq!(zero.code, Some(2), "{}", zero.stderr);
+    assert!(zero.stderr.contains("--threads"), "{}", zero.stderr);
+}

@@ -4,7 +4,7 @@
 
 use super::aggregate::Acc;
 use super::compare::{order, EquivKey, EquivSlice};
-use super::expr::{eval, eval_predicate, eval_ref};
+use super::expr::{compare_op, eval, eval_predicate, eval_ref};
 use super::write;
 use super::{Row, Runtime};
 use crate::error::{Error, Result};
@@ -94,6 +94,8 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
             batch: Vec::new(),
             pos: 0,
             filters: Vec::new(),
+            prepared: Vec::new(),
+            any_row_filter: false,
             version: 0,
             range: cx.range,
         }),
@@ -194,6 +196,8 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
                         batch: Vec::new(),
                         pos: 0,
                         filters,
+                        prepared: Vec::new(),
+                        any_row_filter: false,
                         version: 0,
                         range: cx.range,
                     })
@@ -434,10 +438,52 @@ struct NodeScanOp<'p> {
     pos: usize,
     /// Filters applied to each node before it becomes a row, innermost first.
     filters: Vec<&'p CExpr>,
+    /// The filters prepared for the current input row (see `ScanFilter`).
+    prepared: Vec<ScanFilter<'p>>,
+    any_row_filter: bool,
     /// The store's version when the batch was read.
     version: u64,
     /// Only node ids in this range (a partition of a parallel scan).
     range: Option<(u64, u64)>,
+}
+
+/// A filter inside a label scan. `n.key <op> constant` (or parameter) on the scanned node
+/// is compared against the node's property list directly: one read of the node's record
+/// for all such filters, no row written. Anything else is evaluated on the row.
+enum ScanFilter<'p> {
+    Property {
+        key: Symbol,
+        op: crate::ast::BinaryOp,
+        value: Val,
+    },
+    Row(&'p CExpr),
+}
+
+impl<'p> ScanFilter<'p> {
+    fn prepare(f: &'p CExpr, slot: usize, rt: &Runtime) -> ScanFilter<'p> {
+        if let CExpr::Comparison(first, rest) = f {
+            if let ([(op, rhs)], CExpr::Property(base, key)) = (&rest[..], &**first) {
+                let value = match rhs {
+                    CExpr::Const(v) => Some(v.clone()),
+                    CExpr::Param(name) => rt.params.get(name).cloned(),
+                    _ => None,
+                };
+                // A key not in the graph yet stays with the row path, which looks it up
+                // again should a write in the same statement create it.
+                let sym = rt.graph.key_symbol(&key.name);
+                if let (CExpr::Slot(s), Some(value), Some(sym)) = (&**base, value, sym) {
+                    if *s == slot {
+                        return ScanFilter::Property {
+                            key: sym,
+                            op: *op,
+                            value,
+                        };
+                    }
+                }
+            }
+        }
+        ScanFilter::Row(f)
+    }
 }
 
 /// How many node ids a scan fetches from the store at a time.
@@ -454,17 +500,29 @@ impl Operator for NodeScanOp<'_> {
                     if rt.graph.version() != self.version && !rt.graph.contains_node(n) {
                         continue;
                     }
-                    if !self.filters.is_empty() {
-                        match &mut row[self.slot] {
-                            Val::Node(x) => *x = n,
-                            other => *other = Val::Node(n),
-                        }
-                        let mut pass = true;
-                        for f in &self.filters {
-                            rt.tick()?;
-                            if !eval_predicate(f, row, rt)? {
-                                pass = false;
-                                break;
+                    if !self.prepared.is_empty() {
+                        rt.tick()?;
+                        // Property comparisons first (they cannot fail), then the rest.
+                        let props = rt.graph.node_props(n);
+                        let mut pass = self.prepared.iter().all(|f| match f {
+                            ScanFilter::Property { key, op, value } => {
+                                let v = crate::store::get_prop(props, *key);
+                                compare_op(*op, v.unwrap_or(&Val::Null), value) == Some(true)
+                            }
+                            ScanFilter::Row(_) => true,
+                        });
+                        if pass && self.any_row_filter {
+                            match &mut row[self.slot] {
+                                Val::Node(x) => *x = n,
+                                other => *other = Val::Node(n),
+                            }
+                            for f in &self.prepared {
+                                if let ScanFilter::Row(f) = f {
+                                    if !eval_predicate(f, row, rt)? {
+                                        pass = false;
+                                        break;
+                                    }
+                                }
                             }
                         }
                         if !pass {
@@ -481,6 +539,18 @@ impl Operator for NodeScanOp<'_> {
                 match self.input.next(rt)? {
                     Some(r) => {
                         self.row = Some(r);
+                        // Parameters and key symbols are fixed for the statement; prepared
+                        // per input row all the same (cheap), after the input ran.
+                        let slot = self.slot;
+                        self.prepared = self
+                            .filters
+                            .iter()
+                            .map(|f| ScanFilter::prepare(f, slot, rt))
+                            .collect();
+                        self.any_row_filter = self
+                            .prepared
+                            .iter()
+                            .any(|f| matches!(f, ScanFilter::Row(_)));
                         let (from, below) = self.range.unwrap_or((0, u64::MAX));
                         self.cursor = from;
                         self.below = below.min(rt.graph.next_node_id());

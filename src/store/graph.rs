@@ -147,8 +147,9 @@ fn set_prop<A: smallvec::Array<Item = (Symbol, Val)>>(
     }
 }
 
+/// The value of `key` in a property list sorted by key (as `Graph::node_props` gives).
 #[inline]
-fn get_prop(props: &[(Symbol, Val)], key: Symbol) -> Option<&Val> {
+pub fn get_prop(props: &[(Symbol, Val)], key: Symbol) -> Option<&Val> {
     // Most records hold a handful of properties: a forward scan of the sorted keys beats
     // a binary search's unpredictable branches there.
     if props.len() <= 8 {

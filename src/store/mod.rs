@@ -8,7 +8,7 @@ mod index;
 mod intern;
 mod labelset;
 
-pub use graph::{normalize_props, Direction, Graph, Mark, Props};
+pub use graph::{get_prop, normalize_props, Direction, Graph, Mark, Props};
 pub use index::{Bound, IndexKey, PropertyIndex};
 pub use intern::{Interner, Symbol};
 pub use labelset::LabelSet;

@@ -240,3 +240,38 @@ fn scan_filters_agree_with_the_filter_operator() {
     assert_eq!(n("n.v < 100"), Value::Int(50));
     assert_eq!(n("n.v > $t"), Value::Int(49));
 }
+
+/// Grouping by strings that share one allocation (a loaded snapshot shares repeated short
+/// strings) and by equal strings in separate allocations (built by the query) puts equal
+/// strings in one group either way.
+#[test]
+fn grouping_by_shared_and_separate_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.kg");
+    let p = Params::new();
+    let mut db = Database::new();
+    db.execute(
+        "UNWIND range(0, 2999) AS i CREATE (:S {s: 'v' + toString(i % 200), t: i % 3})",
+        &p,
+    )
+    .unwrap();
+    db.save_as(&path).unwrap();
+    let (mut loaded, _) = Database::open(&path, true).unwrap();
+    let q = "MATCH (n:S) WITH n.s AS s, n ORDER BY n.t DESC \
+             RETURN s, count(*) AS c, count(DISTINCT n.t) AS kinds ORDER BY s";
+    let mixed = "MATCH (n:S) WITH CASE WHEN n.t = 0 THEN n.s ELSE toLower(toUpper(n.s)) END AS s \
+                 RETURN s, count(*) AS c ORDER BY s";
+    for db in [&mut db, &mut loaded] {
+        for threads in [1, 2] {
+            db.set_limits(limits(threads));
+            let rows = db.execute(q, &p).unwrap().rows;
+            assert_eq!(rows.len(), 200);
+            for r in &rows {
+                assert_eq!((&r[1], &r[2]), (&Value::Int(15), &Value::Int(3)), "{r:?}");
+            }
+            let rows = db.execute(mixed, &p).unwrap().rows;
+            assert_eq!(rows.len(), 200);
+            assert!(rows.iter().all(|r| r[1] == Value::Int(15)), "{rows:?}");
+        }
+    }
+}

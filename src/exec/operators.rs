@@ -1679,17 +1679,36 @@ pub(crate) fn aggregate_groups(
     }
     let mut index: FxHashMap<EquivKey, usize> = FxHashMap::default();
     let mut k = EquivKey(Vec::with_capacity(keys.len()));
+    // String keys by allocation: stored strings that repeat share one allocation (see the
+    // snapshot loader), so a group whose key is that very allocation is found without
+    // hashing the text. Only a group's own key allocation is cached: the group keeps it
+    // alive, so the address cannot be reused by another string meanwhile.
+    let mut by_address = [(0usize, usize::MAX); 64];
     while let Some(row) = input.next(rt)? {
         rt.tick()?;
         // One grouping key read in place: the key is cloned only for a new group.
         if let [(_, e)] = keys {
-            let found = eval_ref(e, &row, rt).map(|v| {
+            let found = eval_ref(e, &row, rt).and_then(|v| {
+                let addr = match v {
+                    Val::Str(s) => s.as_ptr() as usize,
+                    _ => 0,
+                };
+                let slot = (addr >> 4) & 63;
+                if addr != 0 && by_address[slot].0 == addr {
+                    return Some(by_address[slot].1);
+                }
                 use ref_cast::RefCast;
-                index
+                let gi = index
                     .get(EquivSlice::ref_cast(std::slice::from_ref(v)))
-                    .copied()
+                    .copied()?;
+                if let (Val::Str(s), Val::Str(own)) = (v, &groups[gi].0[0]) {
+                    if Arc::ptr_eq(s, own) {
+                        by_address[slot] = (addr, gi);
+                    }
+                }
+                Some(gi)
             });
-            if let Some(Some(gi)) = found {
+            if let Some(gi) = found {
                 accumulate(aggs, &mut groups[gi].1, &row, rt)?;
                 rt.recycle(row);
                 continue;

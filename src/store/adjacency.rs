@@ -12,6 +12,7 @@
 use super::intern::Symbol;
 use super::labelset::LabelSet;
 use crate::val::{NodeId, RelId};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 /// One type's relationships in one direction, for the nodes with ids below `covers`.
@@ -83,8 +84,8 @@ pub(crate) struct Adjacency {
     by_type: Vec<[OnceLock<Csr>; 2]>,
     stale: LabelSet,
     /// Whether any array has been built since the last reset (stale tracking is only
-    /// needed then).
-    any_built: bool,
+    /// needed then). Set by the reader that builds one.
+    any_built: AtomicBool,
 }
 
 impl Clone for Adjacency {
@@ -122,6 +123,7 @@ impl Adjacency {
             Some(c) => c,
             None => {
                 let built = build()?;
+                self.any_built.store(true, Ordering::Relaxed);
                 // Another reader may have built it meanwhile; either is current.
                 let _ = cell.set(built);
                 cell.get()?
@@ -135,7 +137,7 @@ impl Adjacency {
 
     /// Notes that `node`'s relationships changed.
     pub(crate) fn touch(&mut self, node: NodeId) {
-        if !self.any_built() {
+        if !self.any_built.load(Ordering::Relaxed) {
             return;
         }
         self.stale.insert(node);
@@ -152,20 +154,13 @@ impl Adjacency {
         }
     }
 
-    fn any_built(&mut self) -> bool {
-        if !self.any_built {
-            self.any_built = self.by_type.iter().flatten().any(|c| c.get().is_some());
-        }
-        self.any_built
-    }
-
     /// Drops every array (they are rebuilt on next use).
     pub(crate) fn reset(&mut self) {
         for pair in &mut self.by_type {
             *pair = Default::default();
         }
         self.stale = LabelSet::default();
-        self.any_built = false;
+        self.any_built.store(false, Ordering::Relaxed);
     }
 
     /// Bytes held by the built arrays.

@@ -52,6 +52,22 @@ impl Acc {
             + self.seen.as_ref().map_or(0, |s| s.len())
     }
 
+    /// Whether `v` replaces the current min()/max() (strictly smaller/greater: on ties
+    /// the first value seen stays).
+    fn beats_best(&self, v: &Val) -> bool {
+        match &self.best {
+            None => true,
+            Some(b) => {
+                let o = order(v, b);
+                if self.func == AggFn::Min {
+                    o == Ordering::Less
+                } else {
+                    o == Ordering::Greater
+                }
+            }
+        }
+    }
+
     /// Folds in the state of the same aggregate over a later part of the input (parallel
     /// partitions, merged in input order). Not for DISTINCT aggregates.
     pub fn merge(&mut self, other: Acc) {
@@ -64,18 +80,7 @@ impl Acc {
         self.float_sum += other.float_sum;
         self.is_float |= other.is_float;
         if let Some(b) = other.best {
-            let replace = match &self.best {
-                None => true,
-                Some(a) => {
-                    let o = order(&b, a);
-                    if self.func == AggFn::Min {
-                        o == Ordering::Less
-                    } else {
-                        o == Ordering::Greater
-                    }
-                }
-            };
-            if replace {
+            if self.beats_best(&b) {
                 self.best = Some(b);
             }
         }
@@ -102,18 +107,7 @@ impl Acc {
                 self.add(Some(v.clone()), None)
             }
             (AggFn::Min | AggFn::Max, _) => {
-                let replace = match &self.best {
-                    None => true,
-                    Some(b) => {
-                        let o = order(v, b);
-                        if self.func == AggFn::Min {
-                            o == Ordering::Less
-                        } else {
-                            o == Ordering::Greater
-                        }
-                    }
-                };
-                if replace {
+                if self.beats_best(v) {
                     self.best = Some(v.clone());
                 }
                 Ok(())
@@ -167,18 +161,7 @@ impl Acc {
                 }
             }
             AggFn::Min | AggFn::Max => {
-                let replace = match &self.best {
-                    None => true,
-                    Some(b) => {
-                        let o = order(&v, b);
-                        if self.func == AggFn::Min {
-                            o == Ordering::Less
-                        } else {
-                            o == Ordering::Greater
-                        }
-                    }
-                };
-                if replace {
+                if self.beats_best(&v) {
                     self.best = Some(v);
                 }
             }

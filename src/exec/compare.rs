@@ -276,20 +276,15 @@ pub struct EquivKey(pub Vec<Val>);
 
 impl PartialEq for EquivKey {
     fn eq(&self, other: &EquivKey) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(other.0.iter())
-                .all(|(a, b)| equivalent(a, b))
+        use std::borrow::Borrow;
+        Borrow::<EquivSlice>::borrow(self) == Borrow::<EquivSlice>::borrow(other)
     }
 }
 impl Eq for EquivKey {}
 impl Hash for EquivKey {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        for v in &self.0 {
-            hash_equiv(v, h);
-        }
+        use std::borrow::Borrow;
+        Borrow::<EquivSlice>::borrow(self).hash(h)
     }
 }
 

@@ -117,16 +117,36 @@ pub(crate) struct WorkerSeed<'g> {
 impl WorkerSeed<'_> {
     /// A runtime for one partition, reading `graph`.
     pub(crate) fn runtime<'a>(&'a self, graph: GraphRef<'a>) -> Runtime<'a> {
+        Runtime::new(
+            graph,
+            self.params.clone(),
+            self.limits,
+            self.cancel,
+            self.deadline,
+            1,
+        )
+    }
+}
+
+impl<'g> Runtime<'g> {
+    fn new(
+        graph: GraphRef<'g>,
+        params: FxHashMap<Arc<str>, Val>,
+        limits: Limits,
+        cancel: &'g AtomicBool,
+        deadline: Option<Instant>,
+        seed: u64,
+    ) -> Runtime<'g> {
         Runtime {
             graph,
-            params: self.params.clone(),
+            params,
             stats: Stats::default(),
-            limits: self.limits,
-            cancel: self.cancel,
-            deadline: self.deadline,
+            limits,
+            cancel,
+            deadline,
             ticks: 0,
             regexes: FxHashMap::default(),
-            rng: 1,
+            rng: seed | 1,
             pool: Vec::new(),
             profile: None,
             aliases: None,
@@ -327,20 +347,15 @@ pub fn run(
         .map(|(k, v)| (Arc::from(k.as_str()), to_val(v)))
         .collect();
     let seed = ctx.started.elapsed().as_nanos() as u64 ^ 0x9E37_79B9_7F4A_7C15;
-    let mut rt = Runtime {
-        graph: GraphRef::Write(graph),
+    let mut rt = Runtime::new(
+        GraphRef::Write(graph),
         params,
-        stats: Stats::default(),
-        limits: ctx.limits,
-        cancel: ctx.cancel,
-        deadline: ctx.limits.timeout.map(|t| ctx.started + t),
-        ticks: 0,
-        regexes: FxHashMap::default(),
-        rng: seed | 1,
-        pool: Vec::new(),
-        profile: profile.as_ref().map(|_| FxHashMap::default()),
-        aliases: None,
-    };
+        ctx.limits,
+        ctx.cancel,
+        ctx.limits.timeout.map(|t| ctx.started + t),
+        seed,
+    );
+    rt.profile = profile.as_ref().map(|_| FxHashMap::default());
     let start_row: Row = vec![Val::Null; plan.width];
     let mut rows: Vec<Row> = Vec::new();
     let mut op = operators::build(
@@ -379,20 +394,14 @@ const FOLD_BUDGET: Duration = Duration::from_millis(50);
 pub fn eval_const(e: &crate::plan::expr::CExpr, width: usize) -> Result<Val> {
     let mut graph = Graph::new();
     let cancel = AtomicBool::new(false);
-    let mut rt = Runtime {
-        graph: GraphRef::Write(&mut graph),
-        params: FxHashMap::default(),
-        stats: Stats::default(),
-        limits: Limits::default(),
-        cancel: &cancel,
-        deadline: Some(Instant::now() + FOLD_BUDGET),
-        ticks: 0,
-        regexes: FxHashMap::default(),
-        rng: 1,
-        pool: Vec::new(),
-        profile: None,
-        aliases: None,
-    };
+    let mut rt = Runtime::new(
+        GraphRef::Write(&mut graph),
+        FxHashMap::default(),
+        Limits::default(),
+        &cancel,
+        Some(Instant::now() + FOLD_BUDGET),
+        1,
+    );
     let row: Row = vec![Val::Null; width];
     expr::eval(e, &row, &mut rt)
 }

@@ -83,22 +83,13 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
             input,
             slot,
             labels,
-        } => Box::new(NodeScanOp {
-            input: build(input, arg, cx),
-            slot: *slot,
+        } => Box::new(NodeScanOp::new(
+            build(input, arg, cx),
+            *slot,
             labels,
-            row: None,
-            cursor: 0,
-            below: 0,
-            syms: None,
-            batch: Vec::new(),
-            pos: 0,
-            filters: Vec::new(),
-            prepared: Vec::new(),
-            any_row_filter: false,
-            version: 0,
-            range: cx.range,
-        }),
+            Vec::new(),
+            cx.range,
+        )),
         P::NodeByRange { input, slot, .. } => Box::new(NodeSeekOp {
             input: build(input, arg, cx),
             node,
@@ -185,22 +176,13 @@ fn build_op<'p>(node: &'p PlanNode, arg: &Row, cx: Cx) -> BoxOp<'p> {
                     labels,
                 } if !cx.prof => {
                     filters.reverse();
-                    Box::new(NodeScanOp {
-                        input: build(input, arg, cx),
-                        slot: *slot,
+                    Box::new(NodeScanOp::new(
+                        build(input, arg, cx),
+                        *slot,
                         labels,
-                        row: None,
-                        cursor: 0,
-                        below: 0,
-                        syms: None,
-                        batch: Vec::new(),
-                        pos: 0,
                         filters,
-                        prepared: Vec::new(),
-                        any_row_filter: false,
-                        version: 0,
-                        range: cx.range,
-                    })
+                        cx.range,
+                    ))
                 }
                 _ => Box::new(FilterOp {
                     input: build(input, arg, cx),
@@ -483,6 +465,33 @@ impl<'p> ScanFilter<'p> {
             }
         }
         ScanFilter::Row(f)
+    }
+}
+
+impl<'p> NodeScanOp<'p> {
+    fn new(
+        input: BoxOp<'p>,
+        slot: usize,
+        labels: &'p Names,
+        filters: Vec<&'p CExpr>,
+        range: Option<(u64, u64)>,
+    ) -> NodeScanOp<'p> {
+        NodeScanOp {
+            input,
+            slot,
+            labels,
+            row: None,
+            cursor: 0,
+            below: 0,
+            syms: None,
+            batch: Vec::new(),
+            pos: 0,
+            filters,
+            prepared: Vec::new(),
+            any_row_filter: false,
+            version: 0,
+            range,
+        }
     }
 }
 

@@ -275,3 +275,28 @@ fn grouping_by_shared_and_separate_strings() {
         }
     }
 }
+
+/// The row guard holds for the partitions together: each partition may hold its share
+/// of it (partitions are split by whole 64-id words, so a share is not exact).
+#[test]
+fn the_row_guard_covers_all_partitions_together() {
+    let mut db = graph(3000);
+    let q = "MATCH (p:Person) RETURN p.id AS id, count(*) AS n";
+    for threads in [1, 2, 4] {
+        db.set_limits(Limits {
+            max_rows_in_memory: 2000,
+            ..limits(threads)
+        });
+        let err = db.execute(q, &Params::new()).map(|_| ()).unwrap_err();
+        assert!(
+            err.message().contains("2000"),
+            "{threads}: {}",
+            err.message()
+        );
+        db.set_limits(Limits {
+            max_rows_in_memory: 4000,
+            ..limits(threads)
+        });
+        assert_eq!(db.execute(q, &Params::new()).unwrap().rows.len(), 3000);
+    }
+}

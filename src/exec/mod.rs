@@ -78,6 +78,9 @@ pub struct Runtime<'g> {
     pool: Vec<Row>,
     /// Per-operator counters while profiling, keyed by plan node address.
     pub(crate) profile: Option<FxHashMap<usize, OpStats>>,
+    /// A parallel partition holds this share of the row guard: its counts are multiplied
+    /// by the number of partitions (1 otherwise).
+    row_parts: usize,
     /// Names and aliases, indexed on the first `kg.resolve` of the statement.
     pub(crate) aliases: Option<crate::aliases::AliasIndex>,
 }
@@ -108,6 +111,7 @@ impl Profile {
 
 /// What the runtime of a parallel partition shares with its statement's runtime.
 pub(crate) struct WorkerSeed<'g> {
+    row_parts: usize,
     params: FxHashMap<Arc<str>, Val>,
     limits: Limits,
     cancel: &'g AtomicBool,
@@ -115,16 +119,24 @@ pub(crate) struct WorkerSeed<'g> {
 }
 
 impl WorkerSeed<'_> {
+    /// Splits the row guard between `parts` partitions, so that together they hold no more
+    /// rows than one statement may.
+    pub(crate) fn share_rows(&mut self, parts: usize) {
+        self.row_parts = parts.max(1);
+    }
+
     /// A runtime for one partition, reading `graph`.
     pub(crate) fn runtime<'a>(&'a self, graph: GraphRef<'a>) -> Runtime<'a> {
-        Runtime::new(
+        let mut rt = Runtime::new(
             graph,
             self.params.clone(),
             self.limits,
             self.cancel,
             self.deadline,
             1,
-        )
+        );
+        rt.row_parts = self.row_parts;
+        rt
     }
 }
 
@@ -149,6 +161,7 @@ impl<'g> Runtime<'g> {
             rng: seed | 1,
             pool: Vec::new(),
             profile: None,
+            row_parts: 1,
             aliases: None,
         }
     }
@@ -158,6 +171,7 @@ impl Runtime<'_> {
     /// What partitions of a parallel scan need to build their own runtimes.
     pub(crate) fn worker_seed(&self) -> WorkerSeed<'_> {
         WorkerSeed {
+            row_parts: 1,
             params: self.params.clone(),
             limits: self.limits,
             cancel: self.cancel,
@@ -210,7 +224,7 @@ impl Runtime<'_> {
 
     /// Fails when an operator would hold more rows than the memory guard allows.
     pub fn check_rows(&self, n: usize) -> Result<()> {
-        if n > self.limits.max_rows_in_memory {
+        if n.saturating_mul(self.row_parts) > self.limits.max_rows_in_memory {
             return Err(Error::transient(
                 "MemoryLimitExceeded",
                 format!(

@@ -152,7 +152,8 @@ fn partitions<T: Send>(
     }
     let graph: &crate::store::Graph = &rt.graph;
     let ranges = graph.split_label(label, threads);
-    let seed = rt.worker_seed();
+    let mut seed = rt.worker_seed();
+    seed.share_rows(ranges.len());
     Some(std::thread::scope(|s| {
         let run = |range: (u64, u64)| -> Result<T> {
             let mut worker = seed.runtime(GraphRef::Read(graph));

@@ -1,17 +1,15 @@
 //! Parallel aggregation and top-k over a label scan. When the input of an aggregation (or
-//! of an ORDER BY … LIMIT) is a label
-//! scan followed only by filters, expansions and projections of pure expressions, the scan's
-//! nodes are split into id ranges of nearly equal size; each range runs the same operator
-//! pipeline on its own thread, against the graph shared read-only, into partial groups; the
-//! partials are merged in range order (a top-k keeps each range's best rows, then the
-//! best of those). Groups keep their order of first appearance and
-//! `collect` its element order, exactly as on one thread, because ranges are merged in id
-//! order. Only sums and averages of floating-point values can differ, in the last bits,
-//! since their additions happen in another order.
+//! of an ORDER BY … LIMIT) is a label scan followed only by filters, expansions and
+//! projections of pure expressions, the scan's nodes are split into id ranges of nearly
+//! equal size; each range runs the same operator pipeline on its own thread, against the
+//! graph shared read-only, into partial groups (or its own best rows); the partials are
+//! merged in range order. Groups keep their order of first appearance and `collect` its
+//! element order, exactly as on one thread, because ranges are merged in id order. Only
+//! sums and averages of floating-point values can differ, in the last bits, since their
+//! additions happen in another order.
 
 use super::compare::EquivKey;
-use super::operators::BoxOp;
-use super::operators::{aggregate_groups, build, collect_keyed, Cx, Groups, Keyed};
+use super::operators::{aggregate_groups, build, collect_keyed, BoxOp, Cx, Groups, Keyed};
 use super::{GraphRef, Row, Runtime};
 use crate::error::Result;
 use crate::plan::expr::{AggCall, CExpr};

@@ -763,12 +763,12 @@ impl Loader {
                                 }
                                 NameRef::Inline(name) => self.graph.intern_type(&name),
                             };
-                            self.graph.load_rel(
+                            self.graph.load_rel_from(
                                 RelId(self.rels),
                                 rel.start,
                                 rel.end,
                                 rel_type,
-                                exact_vec(rel.props),
+                                rel.props,
                             );
                             self.rels += 1;
                         }

@@ -620,7 +620,14 @@ impl Graph {
             .find(|i| i.label == label && i.key == key)
     }
 
-    fn place_rel(&mut self, id: RelId, rel_type: Symbol, start: NodeId, end: NodeId, props: Props) {
+    fn place_rel(
+        &mut self,
+        id: RelId,
+        rel_type: Symbol,
+        start: NodeId,
+        end: NodeId,
+        props: RelProps,
+    ) {
         let (Some(a), Some(b)) = (self.node_ix(start), self.node_ix(end)) else {
             return;
         };
@@ -630,7 +637,7 @@ impl Graph {
             RelRecord {
                 id,
                 rel_type: TypeTag::new(rel_type),
-                props: props.into(),
+                props,
             },
         );
         *self.type_counts.entry(rel_type).or_default() += 1;
@@ -672,7 +679,7 @@ impl Graph {
         }
         let id = RelId(self.next_rel);
         self.next_rel += 1;
-        self.place_rel(id, rel_type, start, end, normalize_props(props));
+        self.place_rel(id, rel_type, start, end, normalize_props(props).into());
         self.undo.push(Undo::CreatedRel(id));
         self.touch();
         Some(id)
@@ -871,7 +878,7 @@ impl Graph {
                     start,
                     end,
                     props,
-                } => self.place_rel(id, rel_type, start, end, props),
+                } => self.place_rel(id, rel_type, start, end, props.into()),
                 Undo::NodeProp { id, key, old } => {
                     if let Some(ix) = self.node_ix(id) {
                         set_prop(
@@ -938,7 +945,28 @@ impl Graph {
         if self.contains_rel(id) || !self.contains_node(start) || !self.contains_node(end) {
             return false;
         }
-        self.place_rel(id, rel_type, start, end, normalize_props(props));
+        self.place_rel(id, rel_type, start, end, normalize_props(props).into());
+        self.next_rel = self.next_rel.max(id.0 + 1);
+        true
+    }
+
+    /// `load_rel` with the properties given by value, without a heap list per
+    /// relationship (bulk import: most relationships have at most one property).
+    pub fn load_rel_from<I: IntoIterator<Item = (Symbol, Val)>>(
+        &mut self,
+        id: RelId,
+        start: NodeId,
+        end: NodeId,
+        rel_type: Symbol,
+        props: I,
+    ) -> bool {
+        if self.contains_rel(id) || !self.contains_node(start) || !self.contains_node(end) {
+            return false;
+        }
+        let mut props: RelProps = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
+        props.sort_by_key(|(k, _)| *k);
+        props.dedup_by_key(|(k, _)| *k);
+        self.place_rel(id, rel_type, start, end, props);
         self.next_rel = self.next_rel.max(id.0 + 1);
         true
     }

@@ -988,28 +988,27 @@ impl Operator for ExpandOp<'_> {
             let g = &*rt.graph;
             self.buf.clear();
             self.pos = 0;
-            if self.syms.is_none() {
-                let Some(type_syms) = resolve_types(g, types) else {
-                    continue;
-                };
-                let Some(label_syms) = resolve_labels(g, to_labels) else {
-                    continue;
-                };
-                let complete = type_syms.len() == types.len();
-                let found = (type_syms, label_syms);
-                if !complete {
-                    // A type not created yet: resolve again for the next row.
-                    let (type_syms, label_syms) = &found;
-                    self.buf.extend(
-                        g.expand(start, *dir, type_syms)
-                            .filter(|(_, n)| has_labels(g, *n, label_syms)),
-                    );
-                    self.row = Some(row);
-                    continue;
+            // Symbols are cached once every name is known (symbols are never removed); a
+            // type not created yet is resolved again for the next row.
+            let fresh;
+            let (type_syms, label_syms) = match &self.syms {
+                Some((t, l)) => (t, l),
+                None => {
+                    let Some(type_syms) = resolve_types(g, types) else {
+                        continue;
+                    };
+                    let Some(label_syms) = resolve_labels(g, to_labels) else {
+                        continue;
+                    };
+                    if type_syms.len() == types.len() {
+                        let (t, l) = self.syms.insert((type_syms, label_syms));
+                        (&*t, &*l)
+                    } else {
+                        fresh = (type_syms, label_syms);
+                        (&fresh.0, &fresh.1)
+                    }
                 }
-                self.syms = Some(found);
-            }
-            let (type_syms, label_syms) = self.syms.as_ref().expect("resolved");
+            };
             self.buf.extend(
                 g.expand(start, *dir, type_syms)
                     .filter(|(_, n)| has_labels(g, *n, label_syms)),

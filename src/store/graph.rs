@@ -942,12 +942,7 @@ impl Graph {
         rel_type: Symbol,
         props: Props,
     ) -> bool {
-        if self.contains_rel(id) || !self.contains_node(start) || !self.contains_node(end) {
-            return false;
-        }
-        self.place_rel(id, rel_type, start, end, normalize_props(props).into());
-        self.next_rel = self.next_rel.max(id.0 + 1);
-        true
+        self.load_rel_from(id, start, end, rel_type, props)
     }
 
     /// `load_rel` with the properties given by value, without a heap list per

@@ -140,12 +140,7 @@ impl<'g> Resolver<'g> {
             .unwrap_or(Value::Null)
     }
 
-    fn props_support(
-        &self,
-        prop: impl Fn(Symbol) -> Option<&'g Val>,
-        stated: bool,
-        out: &mut Support,
-    ) {
+    fn props_support(&self, prop: impl Fn(Symbol) -> Option<Val>, stated: bool, out: &mut Support) {
         let mut ints = |v: &Val| match v {
             Val::Int(i) => out.numbered.push((*i, stated)),
             Val::List(items) => {
@@ -162,7 +157,7 @@ impl<'g> Resolver<'g> {
             .flatten()
         {
             if let Some(v) = prop(k) {
-                ints(v);
+                ints(&v);
             }
         }
         if let Some(v) = self.source_key.and_then(&prop) {
@@ -186,11 +181,11 @@ impl<'g> Resolver<'g> {
         if self.sentence_label.is_some_and(|l| g.has_label(n, l)) {
             self.own_words(n, &mut out);
         }
-        self.props_support(|k| g.node_prop(n, k), false, &mut out);
+        self.props_support(|k| g.node_prop(n, k).cloned(), false, &mut out);
         if let Some(t) = self.source_type {
             for (_, target) in g.expand(n, Direction::Outgoing, std::slice::from_ref(&t)) {
                 self.own_words(target, &mut out);
-                self.props_support(|k| g.node_prop(target, k), true, &mut out);
+                self.props_support(|k| g.node_prop(target, k).cloned(), true, &mut out);
             }
         }
         out

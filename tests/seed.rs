@@ -811,7 +811,7 @@ fn every_node_has_a_unique_key_and_every_fact_names_its_sentences() {
         if rel_type == "HAS_SENTENCE" || rel_type == "SOURCE" {
             assert!(value.is_none(), "{what} is provenance itself");
         } else {
-            check_sentences(&what, value);
+            check_sentences(&what, value.as_ref());
         }
         assert!(
             rel_type.chars().all(|c| c.is_ascii_uppercase() || c == '_'),

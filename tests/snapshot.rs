@@ -171,7 +171,7 @@ fn dump(g: &Graph) -> Dump {
             .map(|r| {
                 let (s, e) = g.rel_endpoints(r).expect("endpoints");
                 let t = g.type_name(g.rel_type(r).expect("type")).to_string();
-                (r.0, t, s.0, e.0, props(g.rel_props(r)))
+                (r.0, t, s.0, e.0, props(&g.rel_props(r)))
             })
             .collect(),
         label_index: g

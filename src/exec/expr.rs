@@ -126,11 +126,7 @@ pub fn eval_ref<'r>(e: &'r CExpr, row: &'r Row, rt: &'r Runtime) -> Option<&'r V
                     None if rt.graph.contains_node(*n) => Some(&NULL),
                     None => None,
                 },
-                Val::Rel(r) => match rt.graph.rel_prop(*r, k) {
-                    Some(v) => Some(v),
-                    None if rt.graph.contains_rel(*r) => Some(&NULL),
-                    None => None,
-                },
+                // Relationship properties live in typed columns: evaluated by value.
                 Val::Null => Some(&NULL),
                 _ => None,
             }
@@ -516,8 +512,8 @@ pub fn all_properties(v: &Val, rt: &Runtime) -> Result<Vec<(Arc<str>, Val)>> {
             }
             rt.graph
                 .rel_props(*r)
-                .iter()
-                .map(|(k, v)| (rt.graph.key_name(*k).clone(), v.clone()))
+                .into_iter()
+                .map(|(k, v)| (rt.graph.key_name(k).clone(), v))
                 .collect()
         }
         Val::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -550,7 +546,7 @@ fn property_cached(base: &Val, key: &KeyName, rt: &Runtime) -> Result<Val> {
             None => Err(deleted()),
         },
         (Val::Rel(r), Some(k)) => match rt.graph.rel_prop(*r, k) {
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(v),
             None if rt.graph.contains_rel(*r) => Ok(Val::Null),
             None => Err(deleted()),
         },
@@ -575,7 +571,7 @@ pub fn property(base: &Val, key: &str, rt: &Runtime) -> Result<Val> {
                 return Err(deleted());
             }
             match rt.graph.key_symbol(key) {
-                Some(k) => rt.graph.rel_prop(*r, k).cloned().unwrap_or(Val::Null),
+                Some(k) => rt.graph.rel_prop(*r, k).unwrap_or(Val::Null),
                 None => Val::Null,
             }
         }

@@ -317,7 +317,7 @@ fn rel_value(g: &Graph, id: RelId) -> Relationship {
             .unwrap_or_default(),
         start: start.0,
         end: end.0,
-        properties: props_value(g, g.rel_props(id)),
+        properties: props_value(g, &g.rel_props(id)),
     }
 }
 

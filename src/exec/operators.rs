@@ -1158,7 +1158,7 @@ impl Operator for VarExpandOp<'_> {
                     .filter(|(r, _)| {
                         props.iter().all(|(k, v)| {
                             g.rel_prop(*r, *k)
-                                .is_some_and(|x| super::compare::equals(x, v) == Some(true))
+                                .is_some_and(|x| super::compare::equals(&x, v) == Some(true))
                         })
                     })
                     .collect()

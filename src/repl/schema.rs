@@ -137,7 +137,7 @@ impl Schema {
                 continue;
             };
             let entry = by_type.entry(graph.type_name(t).to_string()).or_default();
-            entry.0.add(graph.rel_props(rel));
+            entry.0.add(&graph.rel_props(rel));
             if let Some((a, b)) = graph.rel_endpoints(rel) {
                 let key = (
                     label_set(graph, graph.node_labels(a)),

@@ -215,6 +215,7 @@ fn encode_graph<W: Write>(
     // many of them in flight at once (about 2x faster than interleaving with encoding).
     let mut rel_ids = graph.rels();
     let mut batch: Vec<RelLookup> = Vec::with_capacity(BATCH);
+    let mut props = crate::store::Props::new();
     loop {
         batch.clear();
         batch.extend(
@@ -238,9 +239,9 @@ fn encode_graph<W: Write>(
             rel_type.0.encode(e)?;
             start.0.encode(e)?;
             end.0.encode(e)?;
-            encode_props(graph, graph.rel_props(rel_id), e, || {
-                format!("relationship {}", rel_id.0)
-            })?;
+            props.clear();
+            graph.rel_props_into(rel_id, &mut props);
+            encode_props(graph, &props, e, || format!("relationship {}", rel_id.0))?;
         }
         n_rels += batch.len() as u64;
         progress.advance(batch.len() as u64);

@@ -6,6 +6,7 @@ use super::adjacency::{decode, Adjacency, Csr};
 use super::index::PropertyIndex;
 use super::intern::{Interner, Symbol};
 use super::labelset::LabelSet;
+use super::relprops::RelPropStore;
 use crate::val::{NodeId, RelId, Val};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
@@ -19,7 +20,6 @@ pub type Props = Vec<(Symbol, Val)>;
 /// Properties as stored: a few inline in the record (no allocation per entity, and a scan
 /// in id order reads them sequentially), spilling to the heap beyond that.
 type NodeProps = SmallVec<[(Symbol, Val); 4]>;
-type RelProps = SmallVec<[(Symbol, Val); 1]>;
 type Labels = SmallVec<[Symbol; 2]>;
 
 #[derive(Debug, Clone, Default)]
@@ -28,11 +28,13 @@ pub(crate) struct NodeRecord {
     props: NodeProps,
 }
 
-#[derive(Debug, Clone)]
+/// A relationship as petgraph holds it: its properties are in its type's columns (see
+/// `relprops`), at `row`.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct RelRecord {
     id: RelId,
     rel_type: TypeTag,
-    props: RelProps,
+    row: u32,
 }
 
 /// A relationship type symbol stored plus one, so that it cannot be zero: petgraph keeps
@@ -123,13 +125,11 @@ pub struct Graph {
     version: u64,
     /// Per-type contiguous adjacency, built on first use (see `adjacency`).
     adj: Adjacency,
+    /// Relationship properties, column-wise per type.
+    rel_props: RelPropStore,
 }
 
-fn set_prop<A: smallvec::Array<Item = (Symbol, Val)>>(
-    props: &mut SmallVec<A>,
-    key: Symbol,
-    value: Val,
-) -> Option<Val> {
+fn set_prop(props: &mut NodeProps, key: Symbol, value: Val) -> Option<Val> {
     match props.binary_search_by_key(&key, |(k, _)| *k) {
         Ok(i) => {
             if value.is_null() {
@@ -307,11 +307,22 @@ impl Graph {
     pub fn rel_type(&self, id: RelId) -> Option<Symbol> {
         self.rel_rec(id).map(|r| r.rel_type.sym())
     }
-    pub fn rel_props(&self, id: RelId) -> &[(Symbol, Val)] {
-        self.rel_rec(id).map(|r| r.props.as_slice()).unwrap_or(&[])
+    /// A relationship's properties sorted by key (built from its type's columns).
+    pub fn rel_props(&self, id: RelId) -> Props {
+        let mut out = Props::new();
+        self.rel_props_into(id, &mut out);
+        out
     }
-    pub fn rel_prop(&self, id: RelId, key: Symbol) -> Option<&Val> {
-        self.rel_rec(id).and_then(|r| get_prop(&r.props, key))
+    /// Appends a relationship's properties, sorted by key, to `out`.
+    pub fn rel_props_into(&self, id: RelId, out: &mut Props) {
+        if let Some(r) = self.rel_rec(id) {
+            self.rel_props.props_into(r.rel_type.sym(), r.row, out);
+        }
+    }
+    /// A relationship property, by value (integers and floats are stored unboxed).
+    pub fn rel_prop(&self, id: RelId, key: Symbol) -> Option<Val> {
+        let r = self.rel_rec(id)?;
+        self.rel_props.get(r.rel_type.sym(), r.row, key)
     }
     /// Start and end node of a relationship.
     pub fn rel_endpoints(&self, id: RelId) -> Option<(NodeId, NodeId)> {
@@ -620,24 +631,25 @@ impl Graph {
             .find(|i| i.label == label && i.key == key)
     }
 
-    fn place_rel(
+    fn place_rel<I: IntoIterator<Item = (Symbol, Val)>>(
         &mut self,
         id: RelId,
         rel_type: Symbol,
         start: NodeId,
         end: NodeId,
-        props: RelProps,
+        props: I,
     ) {
         let (Some(a), Some(b)) = (self.node_ix(start), self.node_ix(end)) else {
             return;
         };
+        let row = self.rel_props.insert(rel_type, props);
         let ix = self.g.add_edge(
             a,
             b,
             RelRecord {
                 id,
                 rel_type: TypeTag::new(rel_type),
-                props,
+                row,
             },
         );
         *self.type_counts.entry(rel_type).or_default() += 1;
@@ -679,7 +691,7 @@ impl Graph {
         }
         let id = RelId(self.next_rel);
         self.next_rel += 1;
-        self.place_rel(id, rel_type, start, end, normalize_props(props).into());
+        self.place_rel(id, rel_type, start, end, props);
         self.undo.push(Undo::CreatedRel(id));
         self.touch();
         Some(id)
@@ -702,8 +714,8 @@ impl Graph {
 
     /// Sets (or with `Val::Null`, removes) a relationship property; returns the old value.
     pub fn set_rel_prop(&mut self, id: RelId, key: Symbol, value: Val) -> Option<Val> {
-        let ix = self.rel_ix(id)?;
-        let old = set_prop(&mut self.g[ix].props, key, value);
+        let rec = *self.rel_rec(id)?;
+        let old = self.rel_props.set(rec.rel_type.sym(), rec.row, key, value);
         self.undo.push(Undo::RelProp {
             id,
             key,
@@ -772,7 +784,7 @@ impl Graph {
             rel_type: rec.rel_type.sym(),
             start,
             end,
-            props: rec.props.to_vec(),
+            props: self.rel_props.remove(rec.rel_type.sym(), rec.row),
         });
         self.touch();
         true
@@ -865,6 +877,7 @@ impl Graph {
                             self.adj.touch(end);
                         }
                         let rec = self.g.remove_edge(ix).expect("edge exists");
+                        self.rel_props.remove(rec.rel_type.sym(), rec.row);
                         if let Some(c) = self.type_counts.get_mut(&rec.rel_type.sym()) {
                             *c -= 1;
                         }
@@ -878,7 +891,7 @@ impl Graph {
                     start,
                     end,
                     props,
-                } => self.place_rel(id, rel_type, start, end, props.into()),
+                } => self.place_rel(id, rel_type, start, end, props),
                 Undo::NodeProp { id, key, old } => {
                     if let Some(ix) = self.node_ix(id) {
                         set_prop(
@@ -889,8 +902,10 @@ impl Graph {
                     }
                 }
                 Undo::RelProp { id, key, old } => {
-                    if let Some(ix) = self.rel_ix(id) {
-                        set_prop(&mut self.g[ix].props, key, old.unwrap_or(Val::Null));
+                    if let Some(rec) = self.rel_rec(id).copied() {
+                        let t = rec.rel_type.sym();
+                        self.rel_props
+                            .set(t, rec.row, key, old.unwrap_or(Val::Null));
                     }
                 }
                 Undo::AddedLabel(id, label) => {
@@ -958,9 +973,6 @@ impl Graph {
         if self.contains_rel(id) || !self.contains_node(start) || !self.contains_node(end) {
             return false;
         }
-        let mut props: RelProps = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
-        props.sort_by_key(|(k, _)| *k);
-        props.dedup_by_key(|(k, _)| *k);
         self.place_rel(id, rel_type, start, end, props);
         self.next_rel = self.next_rel.max(id.0 + 1);
         true
@@ -1133,6 +1145,8 @@ mod tests {
             std::mem::size_of::<Option<RelRecord>>(),
             std::mem::size_of::<RelRecord>()
         );
+        // id, type and a row in the type's property columns: nothing per property.
+        assert_eq!(std::mem::size_of::<RelRecord>(), 16);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod graph;
 mod index;
 mod intern;
 mod labelset;
+mod relprops;
 
 pub use graph::{get_prop, normalize_props, Direction, Graph, Mark, Props};
 pub use index::{Bound, IndexKey, PropertyIndex};

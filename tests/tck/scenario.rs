@@ -451,7 +451,7 @@ pub fn graph_state(db: &kg::Database) -> GraphState {
         }
     }
     for rel in graph.rels() {
-        for (key, value) in graph.rel_props(rel) {
+        for (key, value) in &graph.rel_props(rel) {
             prop(false, rel.0, graph.key_name(*key), value);
         }
     }

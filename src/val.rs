@@ -20,6 +20,10 @@ pub struct PathVal {
     pub rels: Vec<RelId>,
 }
 
+/// A string value: one pointer to a shared, reference-counted allocation (a `Val` is 16
+/// bytes, where `Arc<str>`'s length beside its pointer would make it 24).
+pub type Str = arcstr::ArcStr;
+
 /// A map value; keys in sorted order.
 pub type MapVal = BTreeMap<Arc<str>, Val>;
 
@@ -30,7 +34,7 @@ pub enum Val {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Arc<str>),
+    Str(Str),
     List(Arc<Vec<Val>>),
     Map(Arc<MapVal>),
     Node(NodeId),
@@ -41,7 +45,7 @@ pub enum Val {
 
 impl Val {
     pub fn str(s: &str) -> Val {
-        Val::Str(Arc::from(s))
+        Val::Str(Str::from(s))
     }
     pub fn list(items: Vec<Val>) -> Val {
         Val::List(Arc::new(items))

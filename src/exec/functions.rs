@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::plan::expr::Function;
 use crate::val::{MapVal, NodeId, RelId, Val};
 use crate::value::format_float;
-use std::sync::Arc;
 
 /// toString of a scalar as Cypher prints it (floats keep a point).
 pub fn to_string_scalar(v: &Val) -> String {
@@ -116,7 +115,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
                 Val::list(
                     g.node_labels(n)
                         .iter()
-                        .map(|l| Val::Str(g.label_name(*l).clone()))
+                        .map(|l| Val::Str(g.label_value(*l).clone()))
                         .collect(),
                 )
             }
@@ -124,17 +123,17 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
         },
         F::Type => match a0 {
             Val::Rel(r) => match g.rel_type(r) {
-                Some(t) => Val::Str(g.type_name(t).clone()),
+                Some(t) => Val::Str(g.type_value(t).clone()),
                 None => return Err(deleted()),
             },
             other => return Err(arg_err(f, &other)),
         },
         F::Keys => match a0 {
-            Val::Map(m) => Val::list(m.keys().map(|k| Val::Str(k.clone())).collect()),
+            Val::Map(m) => Val::list(m.keys().map(|k| Val::str(k)).collect()),
             v @ (Val::Node(_) | Val::Rel(_)) => Val::list(
                 super::expr::all_properties(&v, rt)?
                     .into_iter()
-                    .map(|(k, _)| Val::Str(k))
+                    .map(|(k, _)| Val::str(&k))
                     .collect(),
             ),
             other => return Err(arg_err(f, &other)),
@@ -456,7 +455,7 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
             Val::Int(_) => Val::Bool(false),
             other => return Err(arg_err(f, &other)),
         },
-        F::ValueType => Val::Str(Arc::from(match &a0 {
+        F::ValueType => Val::Str(crate::val::Str::from(match &a0 {
             Val::Null => "NULL",
             Val::Bool(_) => "BOOLEAN NOT NULL",
             Val::Int(_) => "INTEGER NOT NULL",

@@ -71,7 +71,7 @@ pub struct Runtime<'g> {
     cancel: &'g AtomicBool,
     deadline: Option<Instant>,
     ticks: u32,
-    regexes: FxHashMap<Arc<str>, regex::Regex>,
+    regexes: FxHashMap<crate::val::Str, regex::Regex>,
     rng: u64,
     /// Rows dropped by filters and aggregates, reused by scans and expansions so that the
     /// hot loops do not allocate per row.
@@ -236,8 +236,8 @@ impl Runtime<'_> {
         Ok(())
     }
 
-    pub fn regex(&mut self, pattern: &Arc<str>) -> Result<&regex::Regex> {
-        if !self.regexes.contains_key(pattern) {
+    pub fn regex(&mut self, pattern: &crate::val::Str) -> Result<&regex::Regex> {
+        if !self.regexes.contains_key(pattern.as_str()) {
             let re = regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
                 .size_limit(1 << 22)
                 .dfa_size_limit(1 << 22)
@@ -250,7 +250,7 @@ impl Runtime<'_> {
                 })?;
             self.regexes.insert(pattern.clone(), re);
         }
-        Ok(&self.regexes[pattern])
+        Ok(&self.regexes[pattern.as_str()])
     }
 
     /// A uniform float in [0, 1) (xorshift; rand() needs no cryptographic quality).

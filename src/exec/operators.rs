@@ -1710,7 +1710,7 @@ pub(crate) fn aggregate_groups(
                     .get(EquivSlice::ref_cast(std::slice::from_ref(v)))
                     .copied()?;
                 if let (Val::Str(s), Val::Str(own)) = (v, &groups[gi].0[0]) {
-                    if Arc::ptr_eq(s, own) {
+                    if crate::val::Str::ptr_eq(s, own) {
                         by_address[slot] = (addr, gi);
                     }
                 }

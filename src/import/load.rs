@@ -17,7 +17,6 @@ use crate::val::{NodeId, RelId, Val};
 use csv::ByteRecord;
 use smallvec::SmallVec;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// How many bad rows the report quotes.
 pub const MAX_SAMPLES: usize = 10;
@@ -223,7 +222,7 @@ fn parse_node(
                 Val::Int(value)
             } else {
                 let text = parse_str(field).map_err(|m| column_error(column, m))?;
-                Val::Str(Arc::from(text))
+                Val::Str(crate::val::Str::from(text))
             })
         }
     };

@@ -101,7 +101,7 @@ fn scalar(bytes: &[u8], value_type: ValueType) -> Result<Val, String> {
         ValueType::Int => parse_int(bytes).map(Val::Int),
         ValueType::Float => parse_float(bytes).map(Val::Float),
         ValueType::Bool => parse_bool(bytes).map(Val::Bool),
-        ValueType::Str => return parse_str(bytes).map(|s| Val::Str(Arc::from(s))),
+        ValueType::Str => return parse_str(bytes).map(|s| Val::Str(crate::val::Str::from(s))),
         ValueType::Temporal(kind) => std::str::from_utf8(bytes).ok().and_then(|text| {
             temporal::parse::parse(kind, text, &temporal::build::default_zone())
                 .ok()

@@ -8,7 +8,7 @@
 use super::progress::Progress;
 use super::Problem;
 use crate::store::{Graph, Props, Symbol};
-use crate::val::{MapVal, NodeId, RelId, Val};
+use crate::val::{MapVal, NodeId, RelId, Str, Val};
 use bincode::config::{Configuration, LittleEndian, Varint};
 use bincode::de::read::Reader;
 use bincode::de::{Decode, Decoder, DecoderImpl};
@@ -311,7 +311,7 @@ fn encode_value<E: bincode::enc::Encoder>(value: &Val, e: &mut E) -> Result<(), 
         }
         Val::Str(s) => {
             VALUE_STRING.encode(e)?;
-            s.as_ref().encode(e)?;
+            s.as_str().encode(e)?;
         }
         Val::List(items) => {
             VALUE_LIST.encode(e)?;
@@ -360,7 +360,7 @@ pub struct PayloadReader<R: Read> {
     /// Short strings decoded so far: values that repeat (a country, a date, a kind) share
     /// one allocation instead of one per property. Emptied when full, so that the values
     /// repeating in each part of the file (one label's properties) are the ones kept.
-    strings: rustc_hash::FxHashSet<Arc<str>>,
+    strings: rustc_hash::FxHashSet<Str>,
 }
 
 /// How many short strings are kept for sharing, and the longest one kept.
@@ -549,7 +549,7 @@ fn decode_len<R: Read>(d: &mut Dec<'_, R>, what: &str) -> Result<usize, Fail> {
     Ok(len as usize)
 }
 
-fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Arc<str>, Fail> {
+fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Str, Fail> {
     let len = decode_len(d, "a string")?;
     d.claim_bytes_read(len)?;
     let reader: &mut PayloadReader<R> = d.reader();
@@ -563,20 +563,20 @@ fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Arc<str>, Fail> {
         let bytes = &reader.buf[reader.pos..reader.pos + len];
         let s = std::str::from_utf8(bytes)
             .map_err(|inner| Fail::Bincode(DecodeError::Utf8 { inner }))?;
-        let s: Arc<str> = if len <= SHARED_STRING_MAX {
+        let s: Str = if len <= SHARED_STRING_MAX {
             match reader.strings.get(s) {
                 Some(shared) => shared.clone(),
                 None => {
                     if reader.strings.len() >= SHARED_STRINGS {
                         reader.strings.clear();
                     }
-                    let fresh: Arc<str> = Arc::from(s);
+                    let fresh = Str::from(s);
                     reader.strings.insert(fresh.clone());
                     fresh
                 }
             }
         } else {
-            Arc::from(s)
+            Str::from(s)
         };
         reader.pos += len;
         Ok(s)
@@ -588,7 +588,7 @@ fn decode_str<R: Read>(d: &mut Dec<'_, R>) -> Result<Arc<str>, Fail> {
                 inner: e.utf8_error(),
             })
         })?;
-        Ok(Arc::from(s))
+        Ok(Str::from(s))
     }
 }
 
@@ -618,7 +618,7 @@ fn decode_value<R: Read>(d: &mut Dec<'_, R>, depth: usize) -> Result<Val, Fail> 
             let len = decode_len(d, "a map")?;
             let mut map = MapVal::new();
             for _ in 0..len {
-                let key = decode_str(d)?;
+                let key: Arc<str> = Arc::from(decode_str(d)?.as_str());
                 let value = decode_value(d, depth + 1)?;
                 if map.insert(key.clone(), value).is_some() {
                     return invalid(format!("a map has the key `{key}` twice"));

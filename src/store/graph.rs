@@ -4,7 +4,7 @@
 
 use super::adjacency::{decode, Adjacency, Csr};
 use super::index::PropertyIndex;
-use super::intern::{Interner, Symbol};
+use super::intern::{Interner, LabelLists, Symbol};
 use super::labelset::LabelSet;
 use super::relprops::RelPropStore;
 use crate::val::{NodeId, RelId, Val};
@@ -20,11 +20,11 @@ pub type Props = Vec<(Symbol, Val)>;
 /// Properties as stored: a few inline in the record (no allocation per entity, and a scan
 /// in id order reads them sequentially), spilling to the heap beyond that.
 type NodeProps = SmallVec<[(Symbol, Val); 4]>;
-type Labels = SmallVec<[Symbol; 2]>;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodeRecord {
-    labels: Labels,
+    /// The node's labels, as a number in `Graph::label_lists`.
+    labels: u32,
     props: NodeProps,
 }
 
@@ -114,6 +114,7 @@ pub struct Graph {
     next_node: u64,
     next_rel: u64,
     labels: Interner,
+    label_lists: LabelLists,
     types: Interner,
     keys: Interner,
     label_index: FxHashMap<Symbol, LabelSet>,
@@ -210,6 +211,18 @@ impl Graph {
     pub fn key_name(&self, s: Symbol) -> &std::sync::Arc<str> {
         self.keys.name(s)
     }
+    /// A label's name as a string value.
+    pub fn label_value(&self, s: Symbol) -> &crate::val::Str {
+        self.labels.value(s)
+    }
+    /// A relationship type's name as a string value.
+    pub fn type_value(&self, s: Symbol) -> &crate::val::Str {
+        self.types.value(s)
+    }
+    /// A property key's name as a string value.
+    pub fn key_value(&self, s: Symbol) -> &crate::val::Str {
+        self.keys.value(s)
+    }
     pub fn label_names(&self) -> impl Iterator<Item = (Symbol, &std::sync::Arc<str>)> {
         self.labels.names()
     }
@@ -289,7 +302,7 @@ impl Graph {
     }
     pub fn node_labels(&self, id: NodeId) -> &[Symbol] {
         self.node_rec(id)
-            .map(|r| r.labels.as_slice())
+            .map(|r| self.label_lists.get(r.labels))
             .unwrap_or(&[])
     }
     /// From the label bitmap: no read of the node's record.
@@ -538,7 +551,7 @@ impl Graph {
                 .resize_with(ix.index() + 1, NodeRecord::default);
         }
         self.records[ix.index()] = NodeRecord {
-            labels: labels.into(),
+            labels: self.label_lists.intern(&labels),
             props: props.into(),
         };
         let i = id.0 as usize;
@@ -547,6 +560,13 @@ impl Graph {
         }
         self.node_slots[i] = ix.index() as u32;
         self.reindex(id);
+    }
+
+    /// Changes the labels of the node in petgraph slot `slot` (the record's list number).
+    fn edit_labels(&mut self, slot: usize, edit: impl FnOnce(&mut Vec<Symbol>)) {
+        let mut labels = self.label_lists.get(self.records[slot].labels).to_vec();
+        edit(&mut labels);
+        self.records[slot].labels = self.label_lists.intern(&labels);
     }
 
     /// Removes a node from petgraph and returns its record.
@@ -563,7 +583,7 @@ impl Graph {
         if let Some(ix) = self.node_ix(id) {
             let rec = &self.records[ix.index()];
             for idx in &mut self.indexes {
-                idx.remove(id, &rec.labels, &rec.props);
+                idx.remove(id, self.label_lists.get(rec.labels), &rec.props);
             }
         }
     }
@@ -576,7 +596,7 @@ impl Graph {
         if let Some(ix) = self.node_ix(id) {
             let rec = &self.records[ix.index()];
             for idx in &mut self.indexes {
-                idx.insert(id, &rec.labels, &rec.props);
+                idx.insert(id, self.label_lists.get(rec.labels), &rec.props);
             }
         }
     }
@@ -599,7 +619,7 @@ impl Graph {
             for id in set.iter() {
                 if let Some(ix) = self.node_ix(id) {
                     let rec = &self.records[ix.index()];
-                    idx.insert(id, &rec.labels, &rec.props);
+                    idx.insert(id, self.label_lists.get(rec.labels), &rec.props);
                 }
             }
         }
@@ -730,11 +750,11 @@ impl Graph {
         let Some(ix) = self.node_ix(id) else {
             return false;
         };
-        if self.records[ix.index()].labels.contains(&label) {
+        if self.node_labels(id).contains(&label) {
             return false;
         }
         self.unindex(id);
-        self.records[ix.index()].labels.push(label);
+        self.edit_labels(ix.index(), |ls| ls.push(label));
         self.reindex(id);
         self.label_index.entry(label).or_default().insert(id);
         self.undo.push(Undo::AddedLabel(id, label));
@@ -747,15 +767,13 @@ impl Graph {
         let Some(ix) = self.node_ix(id) else {
             return false;
         };
-        let Some(pos) = self.records[ix.index()]
-            .labels
-            .iter()
-            .position(|&l| l == label)
-        else {
+        let Some(pos) = self.node_labels(id).iter().position(|&l| l == label) else {
             return false;
         };
         self.unindex(id);
-        self.records[ix.index()].labels.remove(pos);
+        self.edit_labels(ix.index(), |ls| {
+            ls.remove(pos);
+        });
         self.reindex(id);
         if let Some(set) = self.label_index.get_mut(&label) {
             set.remove(&id);
@@ -812,14 +830,15 @@ impl Graph {
         self.unindex(id);
         let rec = self.take_node(ix);
         self.node_slots[id.0 as usize] = NONE;
-        for l in &rec.labels {
+        let labels = self.label_lists.get(rec.labels).to_vec();
+        for l in &labels {
             if let Some(set) = self.label_index.get_mut(l) {
                 set.remove(&id);
             }
         }
         self.undo.push(Undo::DeletedNode {
             id,
-            labels: rec.labels.to_vec(),
+            labels,
             props: rec.props.to_vec(),
         });
         self.touch();
@@ -861,7 +880,7 @@ impl Graph {
                 Undo::CreatedNode(id) => {
                     if let Some(ix) = self.node_ix(id) {
                         let rec = self.take_node(ix);
-                        for l in &rec.labels {
+                        for l in self.label_lists.get(rec.labels) {
                             if let Some(set) = self.label_index.get_mut(l) {
                                 set.remove(&id);
                             }
@@ -910,7 +929,7 @@ impl Graph {
                 }
                 Undo::AddedLabel(id, label) => {
                     if let Some(ix) = self.node_ix(id) {
-                        self.records[ix.index()].labels.retain(|l| *l != label);
+                        self.edit_labels(ix.index(), |ls| ls.retain(|l| *l != label));
                         if let Some(set) = self.label_index.get_mut(&label) {
                             set.remove(&id);
                         }
@@ -918,8 +937,7 @@ impl Graph {
                 }
                 Undo::RemovedLabel(id, label, pos) => {
                     if let Some(ix) = self.node_ix(id) {
-                        let labels = &mut self.records[ix.index()].labels;
-                        labels.insert(pos.min(labels.len()), label);
+                        self.edit_labels(ix.index(), |ls| ls.insert(pos.min(ls.len()), label));
                         self.label_index.entry(label).or_default().insert(id);
                     }
                 }
@@ -1147,6 +1165,10 @@ mod tests {
         );
         // id, type and a row in the type's property columns: nothing per property.
         assert_eq!(std::mem::size_of::<RelRecord>(), 16);
+        // A value is a tag and one word (strings are a thin pointer), so a node's four
+        // inline properties take 24 bytes each.
+        assert_eq!(std::mem::size_of::<Val>(), 16);
+        assert_eq!(std::mem::size_of::<NodeRecord>(), 112);
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub enum IndexKey {
     Bool(bool),
     Int(i64),
     Float(u64),
-    Str(Arc<str>),
+    Str(crate::val::Str),
     /// Temporal values: their derived equality matches Cypher's `=`.
     Temporal(Arc<crate::temporal::Temporal>),
 }
@@ -68,7 +68,7 @@ struct Sorted {
     /// Numbers as f64 (a monotonic image of the integers: a range over it finds every
     /// node in the exact range, and maybe a few neighbours the filter then drops).
     numbers: Vec<(f64, NodeId)>,
-    strings: Vec<(Arc<str>, NodeId)>,
+    strings: Vec<(crate::val::Str, NodeId)>,
 }
 
 /// One end of a range seek.

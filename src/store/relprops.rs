@@ -11,9 +11,8 @@
 
 use super::graph::Props;
 use super::intern::Symbol;
-use crate::val::Val;
+use crate::val::{Str, Val};
 use smallvec::SmallVec;
-use std::sync::Arc;
 
 /// The property tables of all relationship types, indexed by type symbol.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +36,7 @@ struct Table {
 enum Column {
     Int(Vec<i64>, Bits),
     Float(Vec<f64>, Bits),
-    Str(Vec<Option<Arc<str>>>),
+    Str(Vec<Option<Str>>),
     /// Any storable value; `Val::Null` is absent.
     Any(Vec<Val>),
 }
@@ -165,7 +164,7 @@ impl Column {
         match self {
             Column::Int(vals, present) => vals.capacity() * 8 + present.0.capacity() * 8,
             Column::Float(vals, present) => vals.capacity() * 8 + present.0.capacity() * 8,
-            Column::Str(vals) => vals.capacity() * std::mem::size_of::<Option<Arc<str>>>(),
+            Column::Str(vals) => vals.capacity() * std::mem::size_of::<Option<Str>>(),
             Column::Any(vals) => vals.capacity() * std::mem::size_of::<Val>(),
         }
     }

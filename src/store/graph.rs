@@ -7,6 +7,7 @@ use super::index::PropertyIndex;
 use super::intern::{Interner, LabelLists, Symbol};
 use super::labelset::LabelSet;
 use super::relprops::RelPropStore;
+use super::slots::RelSlots;
 use crate::val::{NodeId, RelId, Val};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
@@ -110,7 +111,7 @@ pub struct Graph {
     /// Node labels and properties, by petgraph node slot.
     records: Vec<NodeRecord>,
     node_slots: Vec<u32>,
-    rel_slots: Vec<u32>,
+    rel_slots: RelSlots,
     next_node: u64,
     next_rel: u64,
     labels: Interner,
@@ -260,10 +261,11 @@ impl Graph {
         }
     }
     fn rel_ix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        match self.rel_slots.get(id.0 as usize) {
-            Some(&s) if s != NONE => Some(EdgeIndex::new(s as usize)),
-            _ => None,
+        let ix = EdgeIndex::new(self.rel_slots.get(id.0)? as usize);
+        if self.rel_slots.is_identity() && self.g.edge_weight(ix).is_none() {
+            return None;
         }
+        Some(ix)
     }
     fn node_rec(&self, id: NodeId) -> Option<&NodeRecord> {
         self.node_ix(id).and_then(|ix| self.records.get(ix.index()))
@@ -354,11 +356,17 @@ impl Graph {
     }
     /// All relationships in id order.
     pub fn rels(&self) -> impl Iterator<Item = RelId> + '_ {
+        self.rel_slot_pairs(false).map(|(id, _)| RelId(id))
+    }
+
+    /// (id, edge index) of every relationship in id order (`rev`: highest first).
+    fn rel_slot_pairs(&self, rev: bool) -> impl Iterator<Item = (u64, EdgeIndex<u32>)> + '_ {
+        let identity = self.rel_slots.is_identity();
+        let bound = petgraph::visit::EdgeIndexable::edge_bound(&self.g);
         self.rel_slots
-            .iter()
-            .enumerate()
-            .filter(|(_, &s)| s != NONE)
-            .map(|(i, _)| RelId(i as u64))
+            .pairs(bound, rev)
+            .map(|(id, s)| (id, EdgeIndex::new(s as usize)))
+            .filter(move |(_, e)| !identity || self.g.edge_weight(*e).is_some())
     }
     /// Nodes carrying a label, in id order, from the label index.
     pub fn nodes_with_label(&self, label: Symbol) -> impl Iterator<Item = NodeId> + '_ {
@@ -493,8 +501,8 @@ impl Graph {
             .lookup(t, outgoing, node, || self.build_adjacency(t, outgoing))
     }
 
-    /// One pass over the relationships in id order, newest first, collecting those of type
-    /// `t`; `None` when ids do not fit the arrays' 32-bit entries.
+    /// The arrays for type `t` from scans over the relationships in id order, newest first
+    /// (see `Csr::build`); `None` when ids do not fit the arrays' 32-bit entries.
     fn build_adjacency(&self, t: Symbol, outgoing: bool) -> Option<Csr> {
         if self.next_node > u64::from(u32::MAX) || self.next_rel > u64::from(u32::MAX) {
             return None;
@@ -505,24 +513,21 @@ impl Graph {
                 slot_ids[s as usize] = id as u32;
             }
         }
-        let mut triples: Vec<(u32, u32, u32)> = Vec::with_capacity(self.type_count(t));
-        for (rid, &s) in self.rel_slots.iter().enumerate().rev() {
-            if s == NONE {
-                continue;
+        let scan = |f: &mut dyn FnMut(u32, u32, u32)| {
+            for (rid, e) in self.rel_slot_pairs(true) {
+                match self.g.edge_weight(e) {
+                    Some(w) if w.rel_type.sym() == t => {}
+                    _ => continue,
+                }
+                let Some((a, b)) = self.g.edge_endpoints(e) else {
+                    continue;
+                };
+                let (a, b) = (slot_ids[a.index()], slot_ids[b.index()]);
+                let (n, m) = if outgoing { (a, b) } else { (b, a) };
+                f(rid as u32, n, m);
             }
-            let e = EdgeIndex::new(s as usize);
-            match self.g.edge_weight(e) {
-                Some(w) if w.rel_type.sym() == t => {}
-                _ => continue,
-            }
-            let Some((a, b)) = self.g.edge_endpoints(e) else {
-                continue;
-            };
-            let (a, b) = (slot_ids[a.index()], slot_ids[b.index()]);
-            let (n, m) = if outgoing { (a, b) } else { (b, a) };
-            triples.push((rid as u32, n, m));
-        }
-        Some(Csr::build(self.next_node, &triples))
+        };
+        Some(Csr::build(self.next_node, scan))
     }
 
     /// Bytes held by the adjacency arrays built so far.
@@ -675,11 +680,9 @@ impl Graph {
         *self.type_counts.entry(rel_type).or_default() += 1;
         self.adj.touch(start);
         self.adj.touch(end);
-        let i = id.0 as usize;
-        if self.rel_slots.len() <= i {
-            self.rel_slots.resize(i + 1, NONE);
-        }
-        self.rel_slots[i] = ix.index() as u32;
+        let occupied = || self.g.edge_indices().map(|e| e.index() as u32).collect();
+        let len = self.next_rel.max(id.0 + 1);
+        self.rel_slots.set(id.0, ix.index() as u32, occupied, len);
     }
 
     /// Creates a node; labels are deduplicated, null properties dropped.
@@ -793,7 +796,7 @@ impl Graph {
         let rec = self.g.remove_edge(ix).expect("edge exists");
         self.adj.touch(start);
         self.adj.touch(end);
-        self.rel_slots[id.0 as usize] = NONE;
+        self.rel_slots.clear(id.0);
         if let Some(c) = self.type_counts.get_mut(&rec.rel_type.sym()) {
             *c -= 1;
         }
@@ -900,7 +903,7 @@ impl Graph {
                         if let Some(c) = self.type_counts.get_mut(&rec.rel_type.sym()) {
                             *c -= 1;
                         }
-                        self.rel_slots[id.0 as usize] = NONE;
+                        self.rel_slots.clear(id.0);
                     }
                 }
                 Undo::DeletedNode { id, labels, props } => self.place_node(id, labels, props),
@@ -949,7 +952,7 @@ impl Graph {
         self.next_node = mark.next_node;
         self.next_rel = mark.next_rel;
         self.node_slots.truncate(self.next_node as usize);
-        self.rel_slots.truncate(self.next_rel as usize);
+        self.rel_slots.truncate(self.next_rel);
         self.touch();
     }
 

@@ -8,6 +8,7 @@ mod index;
 mod intern;
 mod labelset;
 mod relprops;
+mod slots;
 
 pub use graph::{get_prop, normalize_props, Direction, Graph, Mark, Props};
 pub use index::{Bound, IndexKey, PropertyIndex};

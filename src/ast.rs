@@ -36,6 +36,21 @@ pub enum Statement {
     },
     /// `SHOW INDEXES`
     ShowIndexes,
+    /// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:Label) REQUIRE n.key IS UNIQUE`
+    /// (also `ON … ASSERT …`)
+    CreateConstraint {
+        name: Option<String>,
+        label: String,
+        key: String,
+        if_not_exists: bool,
+    },
+    /// `DROP CONSTRAINT name [IF EXISTS]`
+    DropConstraint {
+        name: String,
+        if_exists: bool,
+    },
+    /// `SHOW CONSTRAINTS`
+    ShowConstraints,
 }
 
 /// One or more single queries joined by UNION / UNION ALL.

@@ -287,7 +287,100 @@ impl Database {
                     parse,
                 ))
             }
+            Statement::CreateConstraint {
+                name,
+                label,
+                key,
+                if_not_exists,
+            } => {
+                let name = name.unwrap_or_else(|| format!("constraint_{label}_{key}"));
+                let l = self.graph.intern_label(&label);
+                let k = self.graph.intern_key(&key);
+                let same = |i: &crate::store::PropertyIndex| i.label == l && i.key == k;
+                if if_not_exists && self.graph.constraints().any(|i| i.name == name || same(i)) {
+                    return Ok(notice("constraint exists already", parse));
+                }
+                match self.graph.create_constraint(&name, l, k) {
+                    Ok(true) => Ok(notice(
+                        &format!(
+                            "constraint `{name}` created: :{label}({key}) is unique (backed by an index of the same name)"
+                        ),
+                        parse,
+                    )),
+                    Ok(false) => {
+                        let what = match self.graph.indexes().iter().find(|i| i.name == name || same(i)) {
+                            Some(i) if i.unique => format!("constraint `{}` exists already on :{label}({key}) or by that name", i.name),
+                            Some(i) => format!(
+                                "index `{}` exists already on :{label}({key}) or by that name; drop it first (the constraint brings its own index)",
+                                i.name
+                            ),
+                            None => format!("`{name}` exists already"),
+                        };
+                        Err(Error::new(
+                            crate::ErrorKind::ConstraintVerificationFailed,
+                            Some("ConstraintAlreadyExists"),
+                            what,
+                        ))
+                    }
+                    Err(conflict) => Err(Error::new(
+                        crate::ErrorKind::ConstraintVerificationFailed,
+                        Some("ConstraintCreationFailed"),
+                        format!(
+                            "cannot create constraint `{name}`: nodes {} and {} both have label `{label}` and property `{key}` = {}",
+                            conflict.nodes.0 .0,
+                            conflict.nodes.1 .0,
+                            crate::export::cypher::literal(&exec::to_value(&self.graph, &conflict.value)),
+                        ),
+                    )),
+                }
+            }
+            Statement::DropConstraint { name, if_exists } => {
+                if !self.graph.drop_constraint(&name) && !if_exists {
+                    return Err(Error::new(
+                        crate::ErrorKind::ConstraintVerificationFailed,
+                        Some("ConstraintNotFound"),
+                        format!("there is no constraint named `{name}`"),
+                    ));
+                }
+                Ok(notice(&format!("constraint `{name}` dropped"), parse))
+            }
+            Statement::ShowConstraints => {
+                let g = &self.graph;
+                let rows = g
+                    .constraints()
+                    .map(|i| {
+                        vec![
+                            Value::String(i.name.clone()),
+                            Value::String("UNIQUE".into()),
+                            Value::String(g.label_name(i.label).to_string()),
+                            Value::String(g.key_name(i.key).to_string()),
+                            Value::String(i.name.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok(QueryResult {
+                    columns: ["name", "type", "label", "property", "index"]
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
+                    rows,
+                    timing: Timing {
+                        parse,
+                        ..Timing::default()
+                    },
+                    ..QueryResult::default()
+                })
+            }
             Statement::DropIndex { name, if_exists } => {
+                if self.graph.constraints().any(|i| i.name == name) {
+                    return Err(Error::new(
+                        crate::ErrorKind::ConstraintVerificationFailed,
+                        Some("IndexBelongsToConstraint"),
+                        format!(
+                            "index `{name}` backs the uniqueness constraint of the same name: drop the constraint (DROP CONSTRAINT {name})"
+                        ),
+                    ));
+                }
                 if !self.graph.drop_index(&name) && !if_exists {
                     return Err(Error::new(
                         crate::ErrorKind::ConstraintVerificationFailed,
@@ -363,7 +456,17 @@ impl Database {
             cancel: &self.cancel,
             started: t0,
         };
-        match exec::run(plan, &mut self.graph, &ctx, profile) {
+        let run = exec::run(plan, &mut self.graph, &ctx, profile).and_then(|out| {
+            match self.graph.check_unique() {
+                Ok(()) => Ok(out),
+                Err(conflict) => Err(Error::new(
+                    crate::ErrorKind::ConstraintVerificationFailed,
+                    Some("ConstraintValidationFailed"),
+                    conflict_text(&self.graph, &conflict),
+                )),
+            }
+        });
+        match run {
             Ok((columns, rows, stats)) => {
                 if self.tx.is_none() {
                     self.graph.commit();
@@ -437,6 +540,19 @@ impl Database {
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.limits.timeout = timeout;
     }
+}
+
+/// A write that would break a constraint, as Neo4j says it: `Node(3) already exists with
+/// label `Person` and property `id` = 5` (and which constraint).
+fn conflict_text(g: &Graph, c: &crate::store::UniqueConflict) -> String {
+    let value = crate::export::cypher::literal(&exec::to_value(g, &c.value));
+    format!(
+        "Node({}) already exists with label `{}` and property `{}` = {value} (uniqueness constraint `{}`)",
+        c.nodes.0 .0,
+        g.label_name(c.label),
+        g.key_name(c.key),
+        c.constraint
+    )
 }
 
 fn notice(text: &str, parse: Duration) -> QueryResult {

@@ -183,3 +183,28 @@ fn cli_diff_of_two_snapshots() {
         "kg: nope.kg: no such snapshot"
     );
 }
+
+#[test]
+fn the_cypher_diff_adds_and_drops_constraints() {
+    let mut a = Database::new();
+    a.run_script("CREATE (:P {id: 1}), (:P {id: 2})", &Params::new())
+        .unwrap();
+    let mut b = Database::new();
+    b.run_script(
+        "CREATE (:P {id: 1}), (:P {id: 2}); CREATE CONSTRAINT p_id FOR (p:P) REQUIRE p.id IS UNIQUE",
+        &Params::new(),
+    )
+    .unwrap();
+    let d = diff::diff(a.graph(), b.graph());
+    assert!(
+        diff::text::render(&d, "a", "b").ends_with("+ unique constraint p_id on :P(id)\n"),
+        "{}",
+        diff::text::render(&d, "a", "b")
+    );
+    a.run_script(&diff::cypher::render(&d), &Params::new())
+        .expect("the diff script runs on A");
+    assert_eq!(canonical(a.graph()), canonical(b.graph()));
+    assert!(a.execute("CREATE (:P {id: 1})", &Params::new()).is_err());
+    let back = diff::cypher::render(&diff::diff(b.graph(), &Database::new().graph().clone()));
+    assert!(back.contains("DROP CONSTRAINT p_id;"), "{back}");
+}

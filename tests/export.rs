@@ -447,3 +447,38 @@ fn cli_exports_to_stdout_and_files() {
         "no temporary file left: {names:?}"
     );
 }
+
+/// A graph with a uniqueness constraint beside a plain index.
+fn constrained() -> Database {
+    let mut db = Database::new();
+    db.run_script(
+        "CREATE CONSTRAINT person_id FOR (p:Person) REQUIRE p.id IS UNIQUE; \
+         CREATE INDEX person_name FOR (p:Person) ON (p.name); \
+         CREATE (:Person {id: 1, name: 'Ann'}), (:Person {id: 2, name: 'Ann'})",
+        &Params::new(),
+    )
+    .expect("constrained graph");
+    db
+}
+
+#[test]
+fn constraints_survive_cypher_and_csv_exports() {
+    let script = to_string(&mut constrained(), ExportFormat::Cypher, None);
+    assert!(
+        script.contains("CREATE CONSTRAINT person_id FOR (n:Person) REQUIRE n.id IS UNIQUE;"),
+        "{script}"
+    );
+    let mut loaded = cypher_round_trip(constrained());
+    let c = rows(&mut loaded, "SHOW CONSTRAINTS");
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0][0], Value::from("person_id"));
+    let err = loaded
+        .execute("CREATE (:Person {id: 2})", &Params::new())
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ConstraintValidationFailed"));
+    let tmp = tempfile::tempdir().unwrap();
+    // Compares the canonical dumps, which name the constraint.
+    csv_round_trip(constrained(), tmp.path());
+    assert!(kg::diff::canonical(constrained().graph())
+        .contains("unique constraint person_id :Person(id)\n"));
+}

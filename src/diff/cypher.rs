@@ -35,8 +35,9 @@ pub fn render(d: &GraphDiff) -> String {
             ids(d.nodes_removed.iter().map(|n| n.id).collect())
         );
     }
-    for (index, _, _) in &d.indexes_removed {
-        let _ = writeln!(out, "DROP INDEX {};", name(index));
+    for (index, _, _, unique) in &d.indexes_removed {
+        let what = if *unique { "CONSTRAINT" } else { "INDEX" };
+        let _ = writeln!(out, "DROP {what} {};", name(index));
     }
     for c in &d.nodes_changed {
         let mut sets: Vec<String> = Vec::new();
@@ -115,13 +116,11 @@ pub fn render(d: &GraphDiff) -> String {
             "MATCH (n:{tmp_label}) REMOVE n:{tmp_label}, n.{tmp_key};"
         );
     }
-    for (index, label, key) in &d.indexes_added {
+    for (index, label, key, unique) in &d.indexes_added {
         let _ = writeln!(
             out,
-            "CREATE INDEX {} FOR (n:{}) ON (n.{});",
-            name(index),
-            name(label),
-            name(key)
+            "{}",
+            crate::export::cypher::schema_statement(index, label, key, *unique)
         );
     }
     out

@@ -42,8 +42,9 @@ pub struct RelChange {
     pub after: Relationship,
 }
 
-/// An index definition: name, label, property key.
-pub type IndexDef = (String, String, String);
+/// An index definition: name, label, property key, and whether it backs a uniqueness
+/// constraint.
+pub type IndexDef = (String, String, String, bool);
 
 /// The differences between graph A and graph B.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,6 +120,7 @@ fn indexes(g: &Graph) -> Vec<IndexDef> {
                 i.name.clone(),
                 g.label_name(i.label).to_string(),
                 g.key_name(i.key).to_string(),
+                i.unique,
             )
         })
         .collect()
@@ -222,8 +224,9 @@ pub fn canonical(g: &Graph) -> String {
             node_text(&node(g, NodeId(r.end)))
         ));
     }
-    for (name, label, key) in indexes(g) {
-        lines.push(format!("index {name} :{label}({key})"));
+    for (name, label, key, unique) in indexes(g) {
+        let kind = if unique { "unique constraint" } else { "index" };
+        lines.push(format!("{kind} {name} :{label}({key})"));
     }
     lines.sort();
     let mut out = lines.join("\n");

@@ -94,11 +94,12 @@ pub fn render(d: &GraphDiff, name_a: &str, name_b: &str) -> String {
         );
         props(&mut out, &c.props);
     }
-    for (name, label, key) in &d.indexes_removed {
-        let _ = writeln!(out, "- index {name} on :{label}({key})");
+    let kind = |unique: bool| if unique { "unique constraint" } else { "index" };
+    for (name, label, key, unique) in &d.indexes_removed {
+        let _ = writeln!(out, "- {} {name} on :{label}({key})", kind(*unique));
     }
-    for (name, label, key) in &d.indexes_added {
-        let _ = writeln!(out, "+ index {name} on :{label}({key})");
+    for (name, label, key, unique) in &d.indexes_added {
+        let _ = writeln!(out, "+ {} {name} on :{label}({key})", kind(*unique));
     }
     out
 }

@@ -692,12 +692,16 @@ fn index_nodes(node: &PlanNode, row: &Row, rt: &mut Runtime, buf: &mut Vec<NodeI
     };
     for x in values {
         // The index keys 1 and 1.0 alike; equality semantics agree.
-        buf.extend(
-            index
-                .lookup(x)
-                .iter()
-                .filter(|n| has_labels(g, **n, &label_syms)),
-        );
+        let from = buf.len();
+        index.lookup_into(x, buf);
+        let mut keep = from;
+        for i in from..buf.len() {
+            if has_labels(g, buf[i], &label_syms) {
+                buf[keep] = buf[i];
+                keep += 1;
+            }
+        }
+        buf.truncate(keep);
     }
     buf.sort_unstable();
     buf.dedup();

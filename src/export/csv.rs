@@ -346,14 +346,8 @@ fn write_files(graph: &Graph, selection: &Selection, dir: &Path) -> Result<()> {
             super::cypher::name(key)
         );
     }
-    for idx in graph.indexes() {
-        let _ = writeln!(
-            after,
-            "CREATE INDEX {} FOR (n:{}) ON (n.{});",
-            super::cypher::name(&idx.name),
-            super::cypher::name(graph.label_name(idx.label)),
-            super::cypher::name(graph.key_name(idx.key))
-        );
+    for idx in super::cypher::schema_order(graph) {
+        let _ = writeln!(after, "{}", super::cypher::index_statement(graph, idx));
     }
     let shell_delimiter = match delimiter {
         '\x1f' => "\"$(printf '\\037')\"".to_string(),

@@ -96,6 +96,35 @@ pub fn write_map(out: &mut String, m: &BTreeMap<String, Value>) {
 }
 
 /// A name (label, type, key, index) as Cypher writes it, backtick-quoted when needed.
+/// The statement that creates an index, or the uniqueness constraint it backs.
+pub fn schema_statement(index: &str, label: &str, key: &str, unique: bool) -> String {
+    let (index, label, key) = (name(index), name(label), name(key));
+    if unique {
+        format!("CREATE CONSTRAINT {index} FOR (n:{label}) REQUIRE n.{key} IS UNIQUE;")
+    } else {
+        format!("CREATE INDEX {index} FOR (n:{label}) ON (n.{key});")
+    }
+}
+
+/// The graph's indexes in the order exports create them: plain indexes, then the
+/// constraints (the order a snapshot keeps them in, so an export → load → export repeats).
+pub fn schema_order(graph: &Graph) -> impl Iterator<Item = &crate::store::PropertyIndex> {
+    let all = graph.indexes();
+    all.iter()
+        .filter(|i| !i.unique)
+        .chain(all.iter().filter(|i| i.unique))
+}
+
+/// The schema statement for one of the graph's indexes.
+pub fn index_statement(graph: &Graph, idx: &crate::store::PropertyIndex) -> String {
+    schema_statement(
+        &idx.name,
+        graph.label_name(idx.label),
+        graph.key_name(idx.key),
+        idx.unique,
+    )
+}
+
 pub fn name(n: &str) -> String {
     let mut s = String::new();
     let _ = write_name(&mut s, n);
@@ -235,14 +264,8 @@ pub fn write(graph: &Graph, selection: &Selection, out: &mut dyn Write) -> Resul
             "MATCH (n:{label}) REMOVE n:{label}, n.{key};\nDROP INDEX {IMPORT_INDEX};"
         );
     }
-    for idx in indexes {
-        let _ = writeln!(
-            text,
-            "CREATE INDEX {} FOR (n:{}) ON (n.{});",
-            name(&idx.name),
-            name(graph.label_name(idx.label)),
-            name(graph.key_name(idx.key))
-        );
+    for idx in schema_order(graph) {
+        let _ = writeln!(text, "{}", index_statement(graph, idx));
     }
     emit(&mut text, out)
 }

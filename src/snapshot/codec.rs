@@ -34,6 +34,9 @@ const SECTION_IDS: u8 = 2;
 const SECTION_NODES: u8 = 3;
 const SECTION_RELS: u8 = 4;
 const SECTION_INDEXES: u8 = 5;
+const SECTION_CONSTRAINTS: u8 = 6;
+/// The one kind of constraint so far.
+const CONSTRAINT_UNIQUE: u8 = 0;
 
 /// Value tags.
 const VALUE_NULL: u8 = 0;
@@ -254,12 +257,25 @@ fn encode_graph<W: Write>(
     }
 
     SECTION_INDEXES.encode(e)?;
-    let indexes = graph.indexes();
+    let indexes: Vec<_> = graph.indexes().iter().filter(|i| !i.unique).collect();
     (indexes.len() as u64).encode(e)?;
     for index in indexes {
         index.name.as_str().encode(e)?;
         index.label.0.encode(e)?;
         index.key.0.encode(e)?;
+    }
+    // Only when there are constraints, so that a graph without them stays readable by a
+    // kg from before constraints (which refuses an unknown section).
+    let constraints: Vec<_> = graph.constraints().collect();
+    if !constraints.is_empty() {
+        SECTION_CONSTRAINTS.encode(e)?;
+        (constraints.len() as u64).encode(e)?;
+        for c in constraints {
+            CONSTRAINT_UNIQUE.encode(e)?;
+            c.name.as_str().encode(e)?;
+            c.label.0.encode(e)?;
+            c.key.0.encode(e)?;
+        }
     }
 
     SECTION_END.encode(e)?;
@@ -704,6 +720,7 @@ struct Seen {
     nodes: bool,
     rels: bool,
     indexes: bool,
+    constraints: bool,
 }
 
 fn decode_graph<R: Read>(
@@ -894,7 +911,38 @@ fn decode_graph<R: Read>(
                     }
                 }
             }
-            SECTION_NAMES..=SECTION_INDEXES => {
+            SECTION_CONSTRAINTS if seen.nodes && !seen.constraints => {
+                seen.constraints = true;
+                let n = decode_len(&mut record(reader), "the constraint list")?;
+                for _ in 0..n {
+                    let mut d = record(reader);
+                    let kind = u8::decode(&mut d)?;
+                    if kind != CONSTRAINT_UNIQUE {
+                        return invalid(format!("unknown constraint kind {kind}"));
+                    }
+                    let name = decode_str(&mut d)?;
+                    let label = u32::decode(&mut d)?;
+                    let key = u32::decode(&mut d)?;
+                    if label >= name_counts[0] || key >= name_counts[2] {
+                        return invalid(format!(
+                            "constraint `{name}` refers to label #{label} and key #{key}, which do not exist"
+                        ));
+                    }
+                    match graph.create_constraint(&name, Symbol(label), Symbol(key)) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            return invalid(format!("constraint `{name}` is defined twice"))
+                        }
+                        Err(c) => {
+                            return invalid(format!(
+                                "constraint `{name}` does not hold: nodes {} and {} share a value",
+                                c.nodes.0 .0, c.nodes.1 .0
+                            ))
+                        }
+                    }
+                }
+            }
+            SECTION_NAMES..=SECTION_CONSTRAINTS => {
                 return invalid(format!("section {tag} is repeated or out of order"))
             }
             other => return invalid(format!("unknown section tag {other}")),
@@ -961,6 +1009,88 @@ mod tests {
         assert!(matches!(back.node_prop(b, tags), Some(Val::List(l)) if l.len() == 3));
         let rel = back.rels().next().unwrap();
         assert!(matches!(back.rel_prop(rel, name), Some(Val::Float(f)) if f.is_nan()));
+    }
+
+    fn round_trip(g: &Graph) -> Result<Graph, Problem> {
+        let mut bytes = Vec::new();
+        write_payload(g, &mut bytes, &mut Progress::hidden(0)).unwrap();
+        read_payload(
+            &bytes[..],
+            bytes.len() as u64,
+            &limits(g.node_count() as u64, g.rel_count() as u64),
+            &mut Progress::hidden(0),
+        )
+    }
+
+    #[test]
+    fn constraints_round_trip_in_their_own_section_only_when_there_are_some() {
+        let mut g = Graph::new();
+        let person = g.intern_label("Person");
+        let id = g.intern_key("id");
+        g.create_index("plain", person, g.key_symbol("id").unwrap());
+        let mut bytes = Vec::new();
+        write_payload(&g, &mut bytes, &mut Progress::hidden(0)).unwrap();
+        // Without constraints the file ends as a reader from before them expects: the
+        // index section, then the end marker.
+        let plain = [
+            SECTION_INDEXES,
+            1,
+            5,
+            b'p',
+            b'l',
+            b'a',
+            b'i',
+            b'n',
+            0,
+            0,
+            SECTION_END,
+        ];
+        assert!(bytes.ends_with(&plain), "{bytes:?}");
+        assert!(g.drop_index("plain"));
+
+        let key = g.intern_key("key");
+        assert!(g.create_constraint("person_id", person, id).unwrap());
+        g.create_index("by_key", person, key);
+        g.create_node(&[person], vec![(id, Val::Int(1))]);
+        g.create_node(&[person], vec![(id, Val::Int(2))]);
+        g.commit();
+        let mut back = round_trip(&g).map_err(|p| p.message).unwrap();
+        let names: Vec<(String, bool)> = back
+            .indexes()
+            .iter()
+            .map(|i| (i.name.clone(), i.unique))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("by_key".to_string(), false),
+                ("person_id".to_string(), true)
+            ]
+        );
+        // Enforced after loading.
+        back.create_node(&[person], vec![(id, Val::Int(2))]);
+        let conflict = back.check_unique().unwrap_err();
+        assert_eq!(conflict.constraint, "person_id");
+        assert_eq!((conflict.nodes.0 .0, conflict.nodes.1 .0), (1, 2));
+    }
+
+    #[test]
+    fn a_constraint_the_data_breaks_is_refused() {
+        let mut g = Graph::new();
+        let person = g.intern_label("Person");
+        let id = g.intern_key("id");
+        assert!(g.create_constraint("person_id", person, id).unwrap());
+        // Written around the statement-end check, as a damaged or hand-made file could be.
+        g.create_node(&[person], vec![(id, Val::Int(7))]);
+        g.create_node(&[person], vec![(id, Val::Int(7))]);
+        g.commit();
+        let err = round_trip(&g).unwrap_err();
+        assert!(
+            err.message
+                .contains("constraint `person_id` does not hold: nodes 0 and 1 share a value"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -94,6 +94,18 @@ enum Undo {
     RemovedLabel(NodeId, Symbol, usize),
 }
 
+/// Two nodes sharing a value a uniqueness constraint allows once.
+#[derive(Debug, Clone)]
+pub struct UniqueConflict {
+    pub constraint: String,
+    pub label: Symbol,
+    pub key: Symbol,
+    pub value: Val,
+    /// The two nodes: one that had the value (or the lower id, when a constraint is
+    /// created over existing data) and one given it.
+    pub nodes: (NodeId, NodeId),
+}
+
 /// A point in the undo log to roll back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
@@ -121,8 +133,12 @@ pub struct Graph {
     label_index: FxHashMap<Symbol, LabelSet>,
     type_counts: FxHashMap<Symbol, usize>,
     undo: Vec<Undo>,
-    /// Property indexes, maintained by every node write and undo.
+    /// Property indexes, maintained by every node write and undo; those marked `unique`
+    /// back uniqueness constraints.
     indexes: Vec<PropertyIndex>,
+    /// Nodes given a value that another node of a unique index already had, to check
+    /// when the statement ends (`check_unique`).
+    unique_suspects: Vec<NodeId>,
     /// Bumped on every change; lets callers tell whether the graph changed.
     version: u64,
     /// Per-type contiguous adjacency, built on first use (see `adjacency`).
@@ -601,9 +617,90 @@ impl Graph {
         if let Some(ix) = self.node_ix(id) {
             let rec = &self.records[ix.index()];
             for idx in &mut self.indexes {
-                idx.insert(id, self.label_lists.get(rec.labels), &rec.props);
+                if idx.insert(id, self.label_lists.get(rec.labels), &rec.props) && idx.unique {
+                    self.unique_suspects.push(id);
+                }
             }
         }
+    }
+
+    // ---- uniqueness constraints ----
+
+    /// Creates a uniqueness constraint on (label, key), backed by an index of the same
+    /// name. `Ok(false)` when an index or constraint of that name or on that pair exists;
+    /// a conflict when two nodes already share a value (nothing is created then).
+    pub fn create_constraint(
+        &mut self,
+        name: &str,
+        label: Symbol,
+        key: Symbol,
+    ) -> Result<bool, UniqueConflict> {
+        if !self.create_index(name, label, key) {
+            return Ok(false);
+        }
+        let idx = self.indexes.last_mut().expect("just created");
+        if let Some((a, b)) = idx.first_duplicate() {
+            self.indexes.pop();
+            let value = self.node_prop(a, key).cloned().unwrap_or(Val::Null);
+            return Err(UniqueConflict {
+                constraint: name.to_string(),
+                label,
+                key,
+                value,
+                nodes: (a, b),
+            });
+        }
+        idx.unique = true;
+        Ok(true)
+    }
+
+    /// Drops a uniqueness constraint and its index; false when there is none by that name.
+    pub fn drop_constraint(&mut self, name: &str) -> bool {
+        let before = self.indexes.len();
+        self.indexes.retain(|i| !(i.unique && i.name == name));
+        let dropped = self.indexes.len() != before;
+        if dropped {
+            self.touch();
+        }
+        dropped
+    }
+
+    /// The indexes backing uniqueness constraints.
+    pub fn constraints(&self) -> impl Iterator<Item = &PropertyIndex> {
+        self.indexes.iter().filter(|i| i.unique)
+    }
+
+    /// Checks the values written since the last check against the uniqueness constraints:
+    /// the first node found sharing a constrained value with another, if any. Called when
+    /// a statement ends, so a statement may pass through a duplicate (swapping two values)
+    /// as long as it does not leave one.
+    pub fn check_unique(&mut self) -> Result<(), UniqueConflict> {
+        let suspects = std::mem::take(&mut self.unique_suspects);
+        let mut same = Vec::new();
+        for id in suspects {
+            let Some(ix) = self.node_ix(id) else {
+                continue;
+            };
+            let rec = &self.records[ix.index()];
+            let labels = self.label_lists.get(rec.labels);
+            for idx in self.indexes.iter().filter(|i| i.unique) {
+                let Some(v) = idx.value_of(labels, &rec.props) else {
+                    continue;
+                };
+                same.clear();
+                idx.lookup_into(v, &mut same);
+                if let Some(&other) = same.iter().find(|&&n| n != id) {
+                    return Err(UniqueConflict {
+                        constraint: idx.name.clone(),
+                        label: idx.label,
+                        key: idx.key,
+                        value: v.clone(),
+                        nodes: (other, id),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     // ---- property indexes ----
@@ -619,24 +716,25 @@ impl Graph {
             return false;
         }
         let mut idx = PropertyIndex::new(name.to_string(), label, key);
-        idx.reserve(self.label_count(label));
         if let Some(set) = self.label_index.get(&label) {
-            for id in set.iter() {
-                if let Some(ix) = self.node_ix(id) {
-                    let rec = &self.records[ix.index()];
-                    idx.insert(id, self.label_lists.get(rec.labels), &rec.props);
-                }
-            }
+            idx.build(
+                set.len(),
+                set.iter().filter_map(|id| {
+                    let ix = self.node_ix(id)?;
+                    Some((id, get_prop(&self.records[ix.index()].props, key)?))
+                }),
+            );
         }
         self.indexes.push(idx);
         self.touch();
         true
     }
 
-    /// Drops an index by name; false when there is none.
+    /// Drops an index by name; false when there is none (an index backing a constraint
+    /// is dropped only with the constraint).
     pub fn drop_index(&mut self, name: &str) -> bool {
         let before = self.indexes.len();
-        self.indexes.retain(|i| i.name != name);
+        self.indexes.retain(|i| i.name != name || i.unique);
         if self.indexes.len() != before {
             self.touch();
             true
@@ -862,6 +960,7 @@ impl Graph {
     /// Forgets the undo log: the changes so far are permanent.
     pub fn commit(&mut self) {
         self.undo.clear();
+        self.unique_suspects.clear();
     }
 
     /// Undoes every change made since `mark`, restoring ids, labels, properties and
@@ -953,6 +1052,8 @@ impl Graph {
         self.next_rel = mark.next_rel;
         self.node_slots.truncate(self.next_node as usize);
         self.rel_slots.truncate(self.next_rel);
+        // Values restored by the rollback held before; nothing left to check.
+        self.unique_suspects.clear();
         self.touch();
     }
 

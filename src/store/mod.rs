@@ -10,7 +10,7 @@ mod labelset;
 mod relprops;
 mod slots;
 
-pub use graph::{get_prop, normalize_props, Direction, Graph, Mark, Props};
+pub use graph::{get_prop, normalize_props, Direction, Graph, Mark, Props, UniqueConflict};
 pub use index::{Bound, IndexKey, PropertyIndex};
 pub use intern::{Interner, Symbol};
 pub use labelset::LabelSet;

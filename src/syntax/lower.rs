@@ -117,6 +117,56 @@ impl Lowerer {
                 Statement::DropIndex { name, if_exists }
             }
             Rule::show_indexes => Statement::ShowIndexes,
+            Rule::create_constraint => {
+                let mut name = None;
+                let mut var = String::new();
+                let mut label = String::new();
+                let mut key = String::new();
+                let mut if_not_exists = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::symbolic_name => name = Some(name_of(&c)),
+                        Rule::variable => var = name_of(&c),
+                        Rule::label_name => label = name_of(&c),
+                        Rule::EXISTS => if_not_exists = true,
+                        Rule::constraint_property => {
+                            let sp = span(&c);
+                            let mut parts = c.into_inner();
+                            let used = parts.next().map(|v| name_of(&v)).unwrap_or_default();
+                            key = parts.next().map(|k| name_of(&k)).unwrap_or_default();
+                            if used != var {
+                                return Err(Error::syntax(
+                                    "UndefinedVariable",
+                                    format!(
+                                        "the constraint's property must be on `{var}`, the variable in FOR (…), not `{used}`"
+                                    ),
+                                )
+                                .with_span(sp));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Statement::CreateConstraint {
+                    name,
+                    label,
+                    key,
+                    if_not_exists,
+                }
+            }
+            Rule::drop_constraint => {
+                let mut name = String::new();
+                let mut if_exists = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::symbolic_name => name = name_of(&c),
+                        Rule::EXISTS => if_exists = true,
+                        _ => {}
+                    }
+                }
+                Statement::DropConstraint { name, if_exists }
+            }
+            Rule::show_constraints => Statement::ShowConstraints,
             _ => return Err(unexpected(&p)),
         };
         if let Some(s) = self.pending_min_int.borrow().first() {

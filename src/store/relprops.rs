@@ -34,11 +34,68 @@ struct Table {
 /// A column of one property key; rows past its end hold no value.
 #[derive(Debug, Clone)]
 enum Column {
-    Int(Vec<i64>, Bits),
+    Int(Ints, Bits),
     Float(Vec<f64>, Bits),
     Str(Vec<Option<Str>>),
     /// Any storable value; `Val::Null` is absent.
     Any(Vec<Val>),
+}
+
+/// Integers, stored as narrow as the widest value so far needs (years take 2 bytes).
+#[derive(Debug, Clone)]
+enum Ints {
+    I16(Vec<i16>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+}
+
+impl Ints {
+    #[inline]
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Ints::I16(v) => i64::from(v[i]),
+            Ints::I32(v) => i64::from(v[i]),
+            Ints::I64(v) => v[i],
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            Ints::I16(v) => v.len(),
+            Ints::I32(v) => v.len(),
+            Ints::I64(v) => v.len(),
+        }
+    }
+    /// Stores `x` at `i` (growing the vector, and widening it when `x` does not fit).
+    fn set(&mut self, i: usize, x: i64) {
+        if let Ints::I16(v) = self {
+            if let Ok(x) = i16::try_from(x) {
+                ensure(v, i, 0);
+                v[i] = x;
+                return;
+            }
+            *self = Ints::I32(v.iter().map(|&y| i32::from(y)).collect());
+        }
+        if let Ints::I32(v) = self {
+            if let Ok(x) = i32::try_from(x) {
+                ensure(v, i, 0);
+                v[i] = x;
+                return;
+            }
+            *self = Ints::I64(v.iter().map(|&y| i64::from(y)).collect());
+        }
+        if let Ints::I64(v) = self {
+            ensure(v, i, 0);
+            v[i] = x;
+        }
+    }
+    #[cfg(test)]
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Ints::I16(v) => v.capacity() * 2,
+            Ints::I32(v) => v.capacity() * 4,
+            Ints::I64(v) => v.capacity() * 8,
+        }
+    }
 }
 
 /// A presence bitmap.
@@ -83,7 +140,7 @@ impl Column {
     /// An empty column typed after its first value.
     fn for_value(v: &Val) -> Column {
         match v {
-            Val::Int(_) => Column::Int(Vec::new(), Bits::default()),
+            Val::Int(_) => Column::Int(Ints::I16(Vec::new()), Bits::default()),
             Val::Float(_) => Column::Float(Vec::new(), Bits::default()),
             Val::Str(_) => Column::Str(Vec::new()),
             _ => Column::Any(Vec::new()),
@@ -93,7 +150,7 @@ impl Column {
     #[inline]
     fn get(&self, row: usize) -> Option<Val> {
         match self {
-            Column::Int(vals, present) => present.get(row).then(|| Val::Int(vals[row])),
+            Column::Int(vals, present) => present.get(row).then(|| Val::Int(vals.get(row))),
             Column::Float(vals, present) => present.get(row).then(|| Val::Float(vals[row])),
             Column::Str(vals) => vals.get(row)?.as_ref().map(|s| Val::Str(s.clone())),
             Column::Any(vals) => vals.get(row).filter(|v| !v.is_null()).cloned(),
@@ -103,7 +160,9 @@ impl Column {
     /// Removes the value of `row`.
     fn take(&mut self, row: usize) -> Option<Val> {
         match self {
-            Column::Int(vals, present) => present.set(row, false).then(|| Val::Int(vals[row])),
+            Column::Int(vals, present) => {
+                present.set(row, false).then(|| Val::Int(vals.get(row)))
+            }
             Column::Float(vals, present) => present.set(row, false).then(|| Val::Float(vals[row])),
             Column::Str(vals) => vals.get_mut(row)?.take().map(Val::Str),
             Column::Any(vals) => {
@@ -118,10 +177,10 @@ impl Column {
     fn put(&mut self, row: usize, v: Val) -> Option<Val> {
         match (&mut *self, v) {
             (Column::Int(vals, present), Val::Int(i)) => {
-                ensure(vals, row, 0);
-                let old = vals[row];
-                vals[row] = i;
-                present.set(row, true).then_some(Val::Int(old))
+                let was = present.set(row, true);
+                let old = was.then(|| Val::Int(vals.get(row)));
+                vals.set(row, i);
+                old
             }
             (Column::Float(vals, present), Val::Float(f)) => {
                 ensure(vals, row, 0.0);
@@ -162,7 +221,7 @@ impl Column {
     #[cfg(test)]
     fn heap_bytes(&self) -> usize {
         match self {
-            Column::Int(vals, present) => vals.capacity() * 8 + present.0.capacity() * 8,
+            Column::Int(vals, present) => vals.heap_bytes() + present.0.capacity() * 8,
             Column::Float(vals, present) => vals.capacity() * 8 + present.0.capacity() * 8,
             Column::Str(vals) => vals.capacity() * std::mem::size_of::<Option<Str>>(),
             Column::Any(vals) => vals.capacity() * std::mem::size_of::<Val>(),
@@ -282,11 +341,14 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn val(kind: u8, i: i64) -> Val {
-        match kind % 5 {
+        match kind % 7 {
             0 => Val::Null,
             1 => Val::Int(i),
             2 => Val::Float(i as f64 / 4.0),
             3 => Val::str(&format!("s{i}")),
+            // Integers that need 32 and 64 bits widen a column.
+            5 => Val::Int(i << 20),
+            6 => Val::Int(i << 40),
             _ => Val::Bool(i % 2 == 0),
         }
     }
@@ -303,11 +365,11 @@ mod tests {
         prop_oneof![
             (
                 0u8..3,
-                proptest::collection::vec((0u8..4, 0u8..5, -3i64..3), 0..4)
+                proptest::collection::vec((0u8..4, 0u8..7, -3i64..3), 0..4)
             )
                 .prop_map(|(t, p)| Op::Insert(t, p)),
             (0usize..64).prop_map(Op::Remove),
-            (0usize..64, 0u8..4, 0u8..5, -3i64..3)
+            (0usize..64, 0u8..4, 0u8..7, -3i64..3)
                 .prop_map(|(r, k, kind, i)| Op::Set(r, k, kind, i)),
         ]
     }
@@ -385,9 +447,14 @@ mod tests {
             .map(|i| store.insert(t, [(since, Val::Int(1990 + i))]))
             .collect();
         assert!(matches!(store.tables[0].cols[0].1, Column::Int(..)));
-        // 1000 integers and a bitmap, no per-row value records.
-        assert!(store.heap_bytes() < 1000 * 8 + 1024);
+        // 1000 two-byte integers and a bitmap, no per-row value records.
+        assert!(store.heap_bytes() < 1000 * 2 + 1024);
         assert!(matches!(store.get(t, rows[7], since), Some(Val::Int(1997))));
+        // A value that needs more bits widens the column, keeping the others.
+        store.set(t, rows[5], since, Val::Int(1 << 40));
+        assert!(matches!(&store.tables[0].cols[0].1, Column::Int(Ints::I64(_), _)));
+        assert!(matches!(store.get(t, rows[5], since), Some(Val::Int(x)) if x == 1 << 40));
+        assert!(matches!(store.get(t, rows[6], since), Some(Val::Int(1996))));
         // A string among them turns the column general, keeping the others.
         store.set(t, rows[8], since, Val::str("long ago"));
         assert!(matches!(store.tables[0].cols[0].1, Column::Any(_)));

@@ -160,9 +160,7 @@ impl Column {
     /// Removes the value of `row`.
     fn take(&mut self, row: usize) -> Option<Val> {
         match self {
-            Column::Int(vals, present) => {
-                present.set(row, false).then(|| Val::Int(vals.get(row)))
-            }
+            Column::Int(vals, present) => present.set(row, false).then(|| Val::Int(vals.get(row))),
             Column::Float(vals, present) => present.set(row, false).then(|| Val::Float(vals[row])),
             Column::Str(vals) => vals.get_mut(row)?.take().map(Val::Str),
             Column::Any(vals) => {
@@ -452,7 +450,10 @@ mod tests {
         assert!(matches!(store.get(t, rows[7], since), Some(Val::Int(1997))));
         // A value that needs more bits widens the column, keeping the others.
         store.set(t, rows[5], since, Val::Int(1 << 40));
-        assert!(matches!(&store.tables[0].cols[0].1, Column::Int(Ints::I64(_), _)));
+        assert!(matches!(
+            &store.tables[0].cols[0].1,
+            Column::Int(Ints::I64(_), _)
+        ));
         assert!(matches!(store.get(t, rows[5], since), Some(Val::Int(x)) if x == 1 << 40));
         assert!(matches!(store.get(t, rows[6], since), Some(Val::Int(1996))));
         // A string among them turns the column general, keeping the others.

@@ -275,9 +275,8 @@ impl Database {
                     if if_not_exists {
                         return Ok(notice("index exists already", parse));
                     }
-                    return Err(Error::new(
-                        crate::ErrorKind::ConstraintVerificationFailed,
-                        Some("IndexAlreadyExists"),
+                    return Err(schema_error(
+                        "IndexAlreadyExists",
                         format!("an index named `{name}` or on :{label}({key}) exists already"),
                     ));
                 }
@@ -316,15 +315,13 @@ impl Database {
                             ),
                             None => format!("`{name}` exists already"),
                         };
-                        Err(Error::new(
-                            crate::ErrorKind::ConstraintVerificationFailed,
-                            Some("ConstraintAlreadyExists"),
+                        Err(schema_error(
+                            "ConstraintAlreadyExists",
                             what,
                         ))
                     }
-                    Err(conflict) => Err(Error::new(
-                        crate::ErrorKind::ConstraintVerificationFailed,
-                        Some("ConstraintCreationFailed"),
+                    Err(conflict) => Err(schema_error(
+                        "ConstraintCreationFailed",
                         format!(
                             "cannot create constraint `{name}`: nodes {} and {} both have label `{label}` and property `{key}` = {}",
                             conflict.nodes.0 .0,
@@ -336,9 +333,8 @@ impl Database {
             }
             Statement::DropConstraint { name, if_exists } => {
                 if !self.graph.drop_constraint(&name) && !if_exists {
-                    return Err(Error::new(
-                        crate::ErrorKind::ConstraintVerificationFailed,
-                        Some("ConstraintNotFound"),
+                    return Err(schema_error(
+                        "ConstraintNotFound",
                         format!("there is no constraint named `{name}`"),
                     ));
                 }
@@ -358,33 +354,24 @@ impl Database {
                         ]
                     })
                     .collect();
-                Ok(QueryResult {
-                    columns: ["name", "type", "label", "property", "index"]
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect(),
+                Ok(listing(
+                    &["name", "type", "label", "property", "index"],
                     rows,
-                    timing: Timing {
-                        parse,
-                        ..Timing::default()
-                    },
-                    ..QueryResult::default()
-                })
+                    parse,
+                ))
             }
             Statement::DropIndex { name, if_exists } => {
                 if self.graph.constraints().any(|i| i.name == name) {
-                    return Err(Error::new(
-                        crate::ErrorKind::ConstraintVerificationFailed,
-                        Some("IndexBelongsToConstraint"),
+                    return Err(schema_error(
+                        "IndexBelongsToConstraint",
                         format!(
                             "index `{name}` backs the uniqueness constraint of the same name: drop the constraint (DROP CONSTRAINT {name})"
                         ),
                     ));
                 }
                 if !self.graph.drop_index(&name) && !if_exists {
-                    return Err(Error::new(
-                        crate::ErrorKind::ConstraintVerificationFailed,
-                        Some("IndexNotFound"),
+                    return Err(schema_error(
+                        "IndexNotFound",
                         format!("there is no index named `{name}`"),
                     ));
                 }
@@ -405,18 +392,11 @@ impl Database {
                         ]
                     })
                     .collect();
-                Ok(QueryResult {
-                    columns: ["name", "label", "property", "entries", "distinct_values"]
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect(),
+                Ok(listing(
+                    &["name", "label", "property", "entries", "distinct_values"],
                     rows,
-                    timing: Timing {
-                        parse,
-                        ..Timing::default()
-                    },
-                    ..QueryResult::default()
-                })
+                    parse,
+                ))
             }
             Statement::Explain(q) => {
                 let plan = plan::plan(&q, &self.graph, params, query)?;
@@ -459,9 +439,8 @@ impl Database {
         let run = exec::run(plan, &mut self.graph, &ctx, profile).and_then(|out| {
             match self.graph.check_unique() {
                 Ok(()) => Ok(out),
-                Err(conflict) => Err(Error::new(
-                    crate::ErrorKind::ConstraintVerificationFailed,
-                    Some("ConstraintValidationFailed"),
+                Err(conflict) => Err(schema_error(
+                    "ConstraintValidationFailed",
                     conflict_text(&self.graph, &conflict),
                 )),
             }
@@ -553,6 +532,28 @@ fn conflict_text(g: &Graph, c: &crate::store::UniqueConflict) -> String {
         g.key_name(c.key),
         c.constraint
     )
+}
+
+/// A schema statement's refusal (`ConstraintVerificationFailed.<code>`).
+fn schema_error(code: &'static str, message: impl Into<String>) -> Error {
+    Error::new(
+        crate::ErrorKind::ConstraintVerificationFailed,
+        Some(code),
+        message,
+    )
+}
+
+/// The result of a `SHOW …` statement.
+fn listing(columns: &[&str], rows: Vec<Vec<Value>>, parse: Duration) -> QueryResult {
+    QueryResult {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+        timing: Timing {
+            parse,
+            ..Timing::default()
+        },
+        ..QueryResult::default()
+    }
 }
 
 fn notice(text: &str, parse: Duration) -> QueryResult {

@@ -105,15 +105,7 @@ impl Lowerer {
                 }
             }
             Rule::drop_index => {
-                let mut name = String::new();
-                let mut if_exists = false;
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::symbolic_name => name = name_of(&c),
-                        Rule::EXISTS => if_exists = true,
-                        _ => {}
-                    }
-                }
+                let (name, if_exists) = drop_target(p);
                 Statement::DropIndex { name, if_exists }
             }
             Rule::show_indexes => Statement::ShowIndexes,
@@ -155,15 +147,7 @@ impl Lowerer {
                 }
             }
             Rule::drop_constraint => {
-                let mut name = String::new();
-                let mut if_exists = false;
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::symbolic_name => name = name_of(&c),
-                        Rule::EXISTS => if_exists = true,
-                        _ => {}
-                    }
-                }
+                let (name, if_exists) = drop_target(p);
                 Statement::DropConstraint { name, if_exists }
             }
             Rule::show_constraints => Statement::ShowConstraints,
@@ -1078,6 +1062,20 @@ impl Lowerer {
 
 fn missing() -> Error {
     Error::syntax("UnexpectedSyntax", "incomplete syntax")
+}
+
+/// The name and `IF EXISTS` of a `DROP INDEX` / `DROP CONSTRAINT`.
+fn drop_target(p: P) -> (String, bool) {
+    let mut name = String::new();
+    let mut if_exists = false;
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::symbolic_name => name = name_of(&c),
+            Rule::EXISTS => if_exists = true,
+            _ => {}
+        }
+    }
+    (name, if_exists)
 }
 
 fn name_of(p: &P) -> String {

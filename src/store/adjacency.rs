@@ -4,6 +4,10 @@
 //! direction, a compressed sparse row array holds each node's (relationship, neighbour)
 //! pairs contiguously; it is built on first use in two sequential passes.
 //!
+//! An array is built once its (type, direction) has been expanded from enough nodes
+//! through petgraph's lists (see `Graph::typed_adjacency`): a query expanding a handful of
+//! nodes does not pay for scanning every relationship of the type, nor keep the array.
+//!
 //! Writes do not update the arrays: a relationship write marks both endpoints stale, and
 //! expansion reads stale nodes, and nodes created after the build, from petgraph. When a
 //! large share of the covered nodes is stale the arrays are dropped and rebuilt on next
@@ -12,7 +16,7 @@
 use super::intern::Symbol;
 use super::labelset::LabelSet;
 use crate::val::{NodeId, RelId};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// One type's relationships in one direction, for the nodes with ids below `covers`.
@@ -97,6 +101,9 @@ impl Csr {
 pub(crate) struct Adjacency {
     /// Indexed by type symbol: [outgoing, incoming].
     by_type: Vec<[OnceLock<Csr>; 2]>,
+    /// Expansions served from petgraph's lists while an array was not built, by type:
+    /// [outgoing, incoming].
+    demand: Vec<[AtomicUsize; 2]>,
     stale: LabelSet,
     /// Whether any array has been built since the last reset (stale tracking is only
     /// needed then). Set by the reader that builds one.
@@ -120,23 +127,30 @@ impl Adjacency {
     pub(crate) fn grow(&mut self, types: usize) {
         while self.by_type.len() < types {
             self.by_type.push(Default::default());
+            self.demand.push(Default::default());
         }
     }
 
-    /// The array for (type, direction), building it with `build` on first use; `None` when
-    /// `node` is stale or not covered.
+    /// The array for (type, direction), building it with `build` once `build_after`
+    /// expansions have asked for it; `None` when it is not built (yet), or `node` is stale
+    /// or not covered.
     #[inline]
     pub(crate) fn lookup(
         &self,
         t: Symbol,
         outgoing: bool,
         node: NodeId,
+        build_after: usize,
         build: impl FnOnce() -> Option<Csr>,
     ) -> Option<&[(u32, u32)]> {
-        let cell = &self.by_type.get(t.0 as usize)?[usize::from(!outgoing)];
+        let dir = usize::from(!outgoing);
+        let cell = &self.by_type.get(t.0 as usize)?[dir];
         let csr = match cell.get() {
             Some(c) => c,
             None => {
+                if self.demand[t.0 as usize][dir].fetch_add(1, Ordering::Relaxed) < build_after {
+                    return None;
+                }
                 let built = build()?;
                 self.any_built.store(true, Ordering::Relaxed);
                 // Another reader may have built it meanwhile; either is current.

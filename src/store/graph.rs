@@ -519,11 +519,20 @@ impl Graph {
     }
 
     /// A node's relationships of one type in one direction from the adjacency arrays
-    /// (building them on first use); `None` when the node must be read from petgraph.
+    /// (building them once the type has been expanded from enough nodes); `None` when the
+    /// node must be read from petgraph.
     #[inline]
     fn typed_adjacency(&self, t: Symbol, outgoing: bool, node: NodeId) -> Option<&[(u32, u32)]> {
-        self.adj
-            .lookup(t, outgoing, node, || self.build_adjacency(t, outgoing))
+        // Build once the type has been expanded from as many nodes as a 256th of the graph's
+        // (at least 1,024): then the lists have cost about what the build's two scans will.
+        let after = if cfg!(test) {
+            0
+        } else {
+            (self.node_count() / 256).max(1024)
+        };
+        self.adj.lookup(t, outgoing, node, after, || {
+            self.build_adjacency(t, outgoing)
+        })
     }
 
     /// The arrays for type `t` from scans over the relationships in id order, newest first

@@ -425,6 +425,9 @@ struct NodeScanOp<'p> {
     any_row_filter: bool,
     /// The store's version when the batch was read.
     version: u64,
+    /// The key of a string property a filter tests (`n.key CONTAINS …`), whose text is
+    /// prefetched a few nodes ahead.
+    prefetch_key: Option<Symbol>,
     /// Only node ids in this range (a partition of a parallel scan).
     range: Option<(u64, u64)>,
 }
@@ -490,6 +493,7 @@ impl<'p> NodeScanOp<'p> {
             prepared: Vec::new(),
             any_row_filter: false,
             version: 0,
+            prefetch_key: None,
             range,
         }
     }
@@ -498,12 +502,34 @@ impl<'p> NodeScanOp<'p> {
 /// How many node ids a scan fetches from the store at a time.
 const SCAN_BATCH: usize = 1024;
 
+/// The key of the scanned node's string property that `f` tests with STARTS WITH, ENDS
+/// WITH or CONTAINS, if it does.
+fn string_test_key(f: &CExpr, slot: usize, rt: &Runtime) -> Option<Symbol> {
+    use crate::ast::BinaryOp;
+    let CExpr::Binary(BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains, l, _) = f
+    else {
+        return None;
+    };
+    let CExpr::Property(base, key) = &**l else {
+        return None;
+    };
+    match &**base {
+        CExpr::Slot(s) if *s == slot => rt.graph.key_symbol(&key.name),
+        _ => None,
+    }
+}
+
 impl Operator for NodeScanOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
         loop {
             if let Some(row) = &mut self.row {
                 if self.pos < self.batch.len() {
                     let n = self.batch[self.pos];
+                    if let Some(k) = self.prefetch_key {
+                        if let Some(&ahead) = self.batch.get(self.pos + PREFETCH_AHEAD) {
+                            rt.graph.prefetch_string_prop(ahead, k);
+                        }
+                    }
                     self.pos += 1;
                     // The store may have changed since the batch was read.
                     if rt.graph.version() != self.version && !rt.graph.contains_node(n) {
@@ -560,6 +586,10 @@ impl Operator for NodeScanOp<'_> {
                             .prepared
                             .iter()
                             .any(|f| matches!(f, ScanFilter::Row(_)));
+                        self.prefetch_key = self
+                            .filters
+                            .iter()
+                            .find_map(|f| string_test_key(f, slot, rt));
                         let (from, below) = self.range.unwrap_or((0, u64::MAX));
                         self.cursor = from;
                         self.below = below.min(rt.graph.next_node_id());

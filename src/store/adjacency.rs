@@ -208,3 +208,28 @@ impl Adjacency {
 pub(crate) fn decode(e: &(u32, u32)) -> (RelId, NodeId) {
     (RelId(e.0 as u64), NodeId(e.1 as u64))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_array_is_built_only_after_enough_expansions_asked_for_it() {
+        let mut adj = Adjacency::default();
+        adj.grow(1);
+        let t = Symbol(0);
+        // Relationship 7 from node 1 to node 2.
+        let build = || Some(Csr::build(3, |f| f(7, 1, 2)));
+        for _ in 0..3 {
+            assert!(adj.lookup(t, true, NodeId(1), 3, build).is_none());
+        }
+        assert_eq!(adj.heap_bytes(), 0);
+        assert_eq!(
+            adj.lookup(t, true, NodeId(1), 3, build),
+            Some(&[(7u32, 2u32)][..])
+        );
+        assert_eq!(adj.lookup(t, true, NodeId(0), 3, build), Some(&[][..]));
+        // The other direction counts on its own.
+        assert!(adj.lookup(t, false, NodeId(2), 3, build).is_none());
+    }
+}

@@ -130,12 +130,21 @@ pub fn call(f: Function, args: Vec<Val>, rt: &mut Runtime) -> Result<Val> {
         },
         F::Keys => match a0 {
             Val::Map(m) => Val::list(m.keys().map(|k| Val::str(k)).collect()),
-            v @ (Val::Node(_) | Val::Rel(_)) => Val::list(
-                super::expr::all_properties(&v, rt)?
-                    .into_iter()
-                    .map(|(k, _)| Val::str(&k))
-                    .collect(),
-            ),
+            // The interned key names as string values, not a copy of each name.
+            Val::Node(n) => {
+                if !g.contains_node(n) {
+                    return Err(deleted());
+                }
+                let keys = g.node_props(n).iter().map(|(k, _)| *k);
+                Val::list(keys.map(|k| Val::Str(g.key_value(k).clone())).collect())
+            }
+            Val::Rel(r) => {
+                if !g.contains_rel(r) {
+                    return Err(deleted());
+                }
+                let keys = g.rel_props(r).into_iter().map(|(k, _)| k);
+                Val::list(keys.map(|k| Val::Str(g.key_value(k).clone())).collect())
+            }
             other => return Err(arg_err(f, &other)),
         },
         F::Properties => match a0 {

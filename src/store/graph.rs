@@ -269,12 +269,19 @@ impl Graph {
         self.next_rel
     }
 
+    /// Whether petgraph node slot `s` holds a node.
+    #[inline]
+    fn node_slot_occupied(&self, s: u32) -> bool {
+        self.g.node_weight(NodeIndex::new(s as usize)).is_some()
+    }
+    /// Whether petgraph edge slot `s` holds a relationship.
+    #[inline]
+    fn rel_slot_occupied(&self, s: u32) -> bool {
+        self.g.edge_weight(EdgeIndex::new(s as usize)).is_some()
+    }
     fn node_ix(&self, id: NodeId) -> Option<NodeIndex<u32>> {
-        let ix = NodeIndex::new(self.node_slots.get(id.0)? as usize);
-        if self.node_slots.is_identity() && self.g.node_weight(ix).is_none() {
-            return None;
-        }
-        Some(ix)
+        let s = self.node_slots.get(id.0, |s| self.node_slot_occupied(s))?;
+        Some(NodeIndex::new(s as usize))
     }
     /// The id of the node in an occupied slot.
     #[inline]
@@ -287,19 +294,15 @@ impl Graph {
         from: u64,
         below: u64,
     ) -> impl Iterator<Item = (u64, NodeIndex<u32>)> + '_ {
-        let identity = self.node_slots.is_identity();
-        let bound = self.g.node_bound();
         self.node_slots
-            .pairs(from, below, bound, false)
+            .pairs(from, below, self.g.node_bound(), false, |s| {
+                self.node_slot_occupied(s)
+            })
             .map(|(id, s)| (id, NodeIndex::new(s as usize)))
-            .filter(move |(_, ix)| !identity || self.g.node_weight(*ix).is_some())
     }
     fn rel_ix(&self, id: RelId) -> Option<EdgeIndex<u32>> {
-        let ix = EdgeIndex::new(self.rel_slots.get(id.0)? as usize);
-        if self.rel_slots.is_identity() && self.g.edge_weight(ix).is_none() {
-            return None;
-        }
-        Some(ix)
+        let s = self.rel_slots.get(id.0, |s| self.rel_slot_occupied(s))?;
+        Some(EdgeIndex::new(s as usize))
     }
     /// The id of the relationship in an occupied edge slot.
     #[inline]
@@ -408,12 +411,10 @@ impl Graph {
 
     /// (id, edge index) of every relationship in id order (`rev`: highest first).
     fn rel_slot_pairs(&self, rev: bool) -> impl Iterator<Item = (u64, EdgeIndex<u32>)> + '_ {
-        let identity = self.rel_slots.is_identity();
         let bound = petgraph::visit::EdgeIndexable::edge_bound(&self.g);
         self.rel_slots
-            .pairs(0, u64::MAX, bound, rev)
+            .pairs(0, u64::MAX, bound, rev, |s| self.rel_slot_occupied(s))
             .map(|(id, s)| (id, EdgeIndex::new(s as usize)))
-            .filter(move |(_, e)| !identity || self.g.edge_weight(*e).is_some())
     }
     /// Nodes carrying a label, in id order, from the label index.
     pub fn nodes_with_label(&self, label: Symbol) -> impl Iterator<Item = NodeId> + '_ {

@@ -154,16 +154,19 @@ impl PropertyIndex {
     }
     /// Number of distinct values (counted: O(entries)).
     pub fn distinct_values(&self) -> usize {
-        let mut n = 0;
-        let mut i = 0;
-        while i < self.base.len() {
-            let j = self.group_end(i);
-            if (i..j).any(|p| self.live(p)) && !self.delta.contains_key(&self.base[i].0) {
-                n += 1;
+        let mut n = self.delta.len();
+        let mut seen: Vec<&IndexKey> = Vec::new();
+        for run in self.hash_runs() {
+            seen.clear();
+            for p in run {
+                let k = &self.base[p].0;
+                if self.live(p) && !self.delta.contains_key(k) && !seen.contains(&k) {
+                    seen.push(k);
+                }
             }
-            i = j;
+            n += seen.len();
         }
-        n + self.delta.len()
+        n
     }
 
     /// The value this index holds for a node with these labels and properties.
@@ -184,10 +187,21 @@ impl PropertyIndex {
             .is_none_or(|w| w & (1u64 << (pos % 64)) == 0)
     }
 
-    /// The end of the run of equal keys starting at `i`.
-    fn group_end(&self, i: usize) -> usize {
-        let k = &self.base[i].0;
-        i + self.base[i..].iter().take_while(|(x, _)| x == k).count()
+    /// The runs of `base` entries with equal key hashes (equal keys are in one run; keys
+    /// whose hashes collide share it, interleaved).
+    fn hash_runs(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let first = self.base.get(i)?;
+            let h = key_hash(&first.0);
+            let j = i + self.base[i..]
+                .iter()
+                .take_while(|(x, _)| key_hash(x) == h)
+                .count();
+            let run = i..j;
+            i = j;
+            Some(run)
+        })
     }
 
     /// The positions in `base` holding key `k` (removed ones included).
@@ -310,22 +324,31 @@ impl PropertyIndex {
         }
     }
 
-    /// Two nodes sharing a value, if any (the lowest ids of the first such value found).
+    /// Two nodes sharing a value, if any, lower id first.
     pub fn first_duplicate(&self) -> Option<(NodeId, NodeId)> {
-        let mut by_key: FxHashMap<&IndexKey, NodeId> = FxHashMap::default();
-        let mut found: Option<(NodeId, NodeId)> = None;
-        self.for_each(|k, n| {
-            if found.is_some() {
-                return;
+        let pair = |a: NodeId, b: NodeId| Some((a.min(b), a.max(b)));
+        // A recent value: its postings, and any live array entry with the same value.
+        for (k, p) in &self.delta {
+            let mut nodes = p.as_slice().to_vec();
+            nodes.extend(
+                self.base_range(k)
+                    .filter(|&q| self.live(q) && self.base[q].0 == *k)
+                    .map(|q| self.base[q].1),
+            );
+            if let [a, b, ..] = nodes[..] {
+                return pair(a, b);
             }
-            match by_key.get(k) {
-                Some(&m) => found = Some((m.min(n), m.max(n))),
-                None => {
-                    by_key.insert(k, n);
+        }
+        // Two live array entries with the same value sit in one run of equal hashes.
+        for run in self.hash_runs() {
+            for a in run.clone().filter(|&a| self.live(a)) {
+                let k = &self.base[a].0;
+                if let Some(b) = (a + 1..run.end).find(|&b| self.live(b) && self.base[b].0 == *k) {
+                    return pair(self.base[a].1, self.base[b].1);
                 }
             }
-        });
-        found
+        }
+        None
     }
 
     fn sorted(&self) -> &Sorted {

@@ -22,12 +22,12 @@ pub(crate) enum Slots {
 }
 
 impl Slots {
-    /// The slot of entity `id`. In identity mode the slot may be vacant: the caller checks
-    /// that it is occupied.
+    /// The slot of entity `id`, if it exists. `occupied` says whether a slot holds an
+    /// entity: in identity mode a vacant slot is how a deleted id shows.
     #[inline]
-    pub fn get(&self, id: u64) -> Option<u32> {
+    pub fn get(&self, id: u64, occupied: impl Fn(u32) -> bool) -> Option<u32> {
         match self {
-            Slots::Identity => u32::try_from(id).ok().filter(|&s| s != NONE),
+            Slots::Identity => u32::try_from(id).ok().filter(|&s| s != NONE && occupied(s)),
             Slots::Table { by_id, .. } => by_id
                 .get(usize::try_from(id).ok()?)
                 .copied()
@@ -44,6 +44,7 @@ impl Slots {
         }
     }
 
+    #[cfg(test)]
     pub fn is_identity(&self) -> bool {
         matches!(self, Slots::Identity)
     }
@@ -110,15 +111,15 @@ impl Slots {
     }
 
     /// (id, slot) of the entities with ids in `from..below`, in id order (`rev`: highest
-    /// first); in identity mode over the slots below `bound`, which the caller checks are
-    /// occupied.
-    pub fn pairs(
-        &self,
+    /// first); in identity mode over the slots below `bound` that are `occupied`.
+    pub fn pairs<'a>(
+        &'a self,
         from: u64,
         below: u64,
         bound: usize,
         rev: bool,
-    ) -> impl Iterator<Item = (u64, u32)> + '_ {
+        occupied: impl Fn(u32) -> bool + 'a,
+    ) -> impl Iterator<Item = (u64, u32)> + 'a {
         let table = match self {
             Slots::Identity => None,
             Slots::Table { by_id, .. } => Some(by_id.as_slice()),
@@ -128,7 +129,7 @@ impl Slots {
         (lo..n)
             .map(move |i| if rev { n - 1 - (i - lo) } else { i })
             .filter_map(move |i| match table {
-                None => Some((i as u64, i as u32)),
+                None => occupied(i as u32).then_some((i as u64, i as u32)),
                 Some(t) => (t[i] != NONE).then(|| (i as u64, t[i])),
             })
     }
@@ -145,25 +146,29 @@ mod tests {
             slots.set(u64::from(i), i, || unreachable!(), u64::from(i) + 1);
         }
         assert!(slots.is_identity());
-        assert_eq!((slots.get(3), slots.id_of(3)), (Some(3), 3));
+        assert_eq!((slots.get(3, |_| true), slots.id_of(3)), (Some(3), 3));
+        // In identity mode a vacant slot is a deleted id.
+        assert_eq!(slots.get(3, |s| s != 3), None);
         // Relationship 2 was deleted and petgraph reuses its slot for relationship 5.
         slots.clear(2);
         slots.set(5, 2, || vec![0, 1, 2, 3, 4], 6);
         assert!(!slots.is_identity());
         assert_eq!(
-            (0..7).map(|i| slots.get(i)).collect::<Vec<_>>(),
+            (0..7).map(|i| slots.get(i, |_| true)).collect::<Vec<_>>(),
             [Some(0), Some(1), None, Some(3), Some(4), Some(2), None]
         );
         assert_eq!((slots.id_of(2), slots.id_of(3)), (5, 3));
         assert_eq!(
-            slots.pairs(0, u64::MAX, 0, true).collect::<Vec<_>>(),
+            slots
+                .pairs(0, u64::MAX, 0, true, |_| true)
+                .collect::<Vec<_>>(),
             [(5, 2), (4, 4), (3, 3), (1, 1), (0, 0)]
         );
         assert_eq!(
-            slots.pairs(1, 4, 0, false).collect::<Vec<_>>(),
+            slots.pairs(1, 4, 0, false, |_| true).collect::<Vec<_>>(),
             [(1, 1), (3, 3)]
         );
         slots.truncate(5);
-        assert_eq!(slots.get(5), None);
+        assert_eq!(slots.get(5, |_| true), None);
     }
 }

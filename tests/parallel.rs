@@ -203,6 +203,7 @@ fn scan_filters_agree_with_the_filter_operator() {
     .unwrap();
     let mut params = Params::new();
     params.insert("t".into(), Value::Int(100));
+    params.insert("s".into(), Value::String("x2".into()));
     let filters = [
         "n.v = 7",
         "n.v <> 7",
@@ -220,6 +221,16 @@ fn scan_filters_agree_with_the_filter_operator() {
         "n.missing IS NULL AND n.w < 2",
         "n.v STARTS WITH 'x1'",
         "n.v > 10.5 AND n.v < 40",
+        "n.v CONTAINS '5'",
+        "n.v ENDS WITH '3'",
+        "n.v CONTAINS ''",
+        "n.v STARTS WITH $s",
+        "n.v CONTAINS $s",
+        "n.v CONTAINS $t",
+        "n.v ENDS WITH null",
+        "n.missing CONTAINS 'x'",
+        "n.w = 3 AND n.v CONTAINS '3'",
+        "NOT n.v CONTAINS '1'",
     ];
     for f in filters {
         let q = format!("MATCH (n:L) WHERE {f} RETURN n.id AS id ORDER BY id");
@@ -239,6 +250,11 @@ fn scan_filters_agree_with_the_filter_operator() {
     assert_eq!(n("n.v = 7"), Value::Int(2));
     assert_eq!(n("n.v < 100"), Value::Int(50));
     assert_eq!(n("n.v > $t"), Value::Int(49));
+    assert_eq!(n("n.v CONTAINS '5'"), Value::Int(14));
+    assert_eq!(n("n.v ENDS WITH '3'"), Value::Int(10));
+    assert_eq!(n("n.v CONTAINS ''"), Value::Int(50));
+    assert_eq!(n("n.v STARTS WITH $s"), Value::Int(19));
+    assert_eq!(n("NOT n.v CONTAINS '1'"), Value::Int(24));
 }
 
 /// Grouping by strings that share one allocation (a loaded snapshot shares repeated short
@@ -272,6 +288,9 @@ fn grouping_by_shared_and_separate_strings() {
             let rows = db.execute(mixed, &p).unwrap().rows;
             assert_eq!(rows.len(), 200);
             assert!(rows.iter().all(|r| r[1] == Value::Int(15)), "{rows:?}");
+            // A scan's string test (with its prefetch of shared texts) finds each copy.
+            let q = "MATCH (n:S) WHERE n.s CONTAINS '19' RETURN count(*)";
+            assert_eq!(db.execute(q, &p).unwrap().rows, vec![vec![Value::Int(180)]]);
         }
     }
 }

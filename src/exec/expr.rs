@@ -652,6 +652,18 @@ fn slice(base: &Val, from: Option<Val>, to: Option<Val>) -> Result<Val> {
 }
 
 pub fn compare_op(op: BinaryOp, l: &Val, r: &Val) -> Option<bool> {
+    // Two integers, the common case in filters: no dispatch on types.
+    if let (Val::Int(a), Val::Int(b)) = (l, r) {
+        match op {
+            BinaryOp::Eq => return Some(a == b),
+            BinaryOp::Ne => return Some(a != b),
+            BinaryOp::Lt => return Some(a < b),
+            BinaryOp::Le => return Some(a <= b),
+            BinaryOp::Gt => return Some(a > b),
+            BinaryOp::Ge => return Some(a >= b),
+            _ => {}
+        }
+    }
     match op {
         BinaryOp::Eq => equals(l, r),
         BinaryOp::Ne => equals(l, r).map(|b| !b),

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::plan::expr::CExpr;
 use crate::plan::logical::{Names, PlanNode};
 use crate::store::{Direction, Graph, Symbol};
-use crate::val::{NodeId, PathVal, RelId, Val};
+use crate::val::{NodeId, PathVal, RelId, Str, Val};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -441,11 +441,69 @@ enum ScanFilter<'p> {
         op: crate::ast::BinaryOp,
         value: Val,
     },
+    /// `n.key STARTS WITH|ENDS WITH|CONTAINS 'text'`: the constant's searcher is built
+    /// once for the scan, not once per node.
+    Text {
+        key: Symbol,
+        test: TextTest,
+    },
     Row(&'p CExpr),
+}
+
+/// A string test against a constant, prepared once.
+enum TextTest {
+    StartsWith(Str),
+    EndsWith(Str),
+    Contains(Box<memchr::memmem::Finder<'static>>),
+}
+
+impl TextTest {
+    fn new(op: crate::ast::BinaryOp, needle: &Str) -> Option<TextTest> {
+        use crate::ast::BinaryOp;
+        Some(match op {
+            BinaryOp::StartsWith => TextTest::StartsWith(needle.clone()),
+            BinaryOp::EndsWith => TextTest::EndsWith(needle.clone()),
+            BinaryOp::Contains => TextTest::Contains(Box::new(
+                memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
+            )),
+            _ => return None,
+        })
+    }
+
+    /// The filter's outcome for a stored value: only a string can pass (anything else
+    /// makes the test null, and a missing property is null).
+    fn passes(&self, v: Option<&Val>) -> bool {
+        let Some(Val::Str(x)) = v else {
+            return false;
+        };
+        match self {
+            TextTest::StartsWith(y) => x.starts_with(&**y),
+            TextTest::EndsWith(y) => x.ends_with(&**y),
+            TextTest::Contains(f) => f.find(x.as_bytes()).is_some(),
+        }
+    }
 }
 
 impl<'p> ScanFilter<'p> {
     fn prepare(f: &'p CExpr, slot: usize, rt: &Runtime) -> ScanFilter<'p> {
+        if let CExpr::Binary(op, l, r) = f {
+            if let CExpr::Property(base, key) = &**l {
+                let needle = match &**r {
+                    CExpr::Const(Val::Str(y)) => Some(y.clone()),
+                    CExpr::Param(name) => match rt.params.get(name) {
+                        Some(Val::Str(y)) => Some(y.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let sym = rt.graph.key_symbol(&key.name);
+                if let (CExpr::Slot(s), Some(needle), Some(key)) = (&**base, needle, sym) {
+                    if let (true, Some(test)) = (*s == slot, TextTest::new(*op, &needle)) {
+                        return ScanFilter::Text { key, test };
+                    }
+                }
+            }
+        }
         if let CExpr::Comparison(first, rest) = f {
             if let ([(op, rhs)], CExpr::Property(base, key)) = (&rest[..], &**first) {
                 let value = match rhs {
@@ -543,6 +601,9 @@ impl Operator for NodeScanOp<'_> {
                             ScanFilter::Property { key, op, value } => {
                                 let v = crate::store::get_prop(props, *key);
                                 compare_op(*op, v.unwrap_or(&Val::Null), value) == Some(true)
+                            }
+                            ScanFilter::Text { key, test } => {
+                                test.passes(crate::store::get_prop(props, *key))
                             }
                             ScanFilter::Row(_) => true,
                         });

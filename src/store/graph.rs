@@ -332,9 +332,12 @@ impl Graph {
     #[inline]
     pub fn prefetch_string_prop(&self, id: NodeId, key: Symbol) {
         if let Some(Val::Str(s)) = self.node_rec(id).and_then(|r| get_prop(&r.props, key)) {
-            if let Some(first) = s.as_bytes().first() {
-                prefetch(first);
-            }
+            // Not `s.as_bytes()`: that reads the string's length from its header, the very
+            // cache miss the prefetch is meant to overlap. The header and the first bytes
+            // of text share its first line; 50-byte texts reach into the next.
+            let header = string_header(s);
+            prefetch_addr(header);
+            prefetch_addr(header.wrapping_add(64));
         }
     }
 
@@ -1139,21 +1142,39 @@ impl Graph {
     }
 }
 
+/// The address of a shared string's allocation (its header, then its text), read from the
+/// handle without touching the allocation.
+#[inline]
+fn string_header(s: &crate::val::Str) -> *const u8 {
+    // An `ArcStr` is one pointer to its allocation (arcstr documents the size; checked
+    // here). The address only feeds a prefetch, which cannot fault whatever it is given.
+    const _: () =
+        assert!(std::mem::size_of::<crate::val::Str>() == std::mem::size_of::<*const u8>());
+    // SAFETY: reads the handle's 8 initialised bytes as a pointer value; never dereferenced.
+    unsafe { std::ptr::read((s as *const crate::val::Str).cast::<*const u8>()) }
+}
+
 /// A cache prefetch hint for the line holding `x`.
 #[inline]
 fn prefetch<T>(x: &T) {
+    prefetch_addr(x as *const T as *const u8)
+}
+
+/// A prefetch hint for any address (valid or not: a prefetch never faults).
+#[inline]
+fn prefetch_addr(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     {
-        let p = x as *const T as *const i8;
+        let p = p as *const i8;
         // SAFETY: a prefetch is only a hint: it never faults and has no architectural
-        // effect; `p` points into a live value anyway.
+        // effect, whatever the address.
         #[allow(unused_unsafe)]
         unsafe {
             std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0);
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
+    let _ = p;
 }
 
 /// One of two iterator types (the adjacency arrays or petgraph's lists).

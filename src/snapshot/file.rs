@@ -1,6 +1,7 @@
 //! The operating-system side of snapshots: atomic replacement of a file (temporary file
-//! in the same directory, fsync, rename, fsync of the directory), the advisory writer
-//! lock (`flock` on `FILE.lock`), and cleanup of temporary files left by crashed writers.
+//! in the same directory, fsync, rename, fsync of the directory), writing on a second
+//! thread, the advisory writer lock (`flock` on `FILE.lock`), and cleanup of temporary
+//! files left by crashed writers.
 
 use super::Problem;
 use std::ffi::OsString;
@@ -104,6 +105,128 @@ pub fn replace_atomically<T>(
         .and_then(|d| d.sync_all())
         .map_err(|e| Problem::io("cannot flush the directory to disk", &e))?;
     Ok(result)
+}
+
+/// Bytes a background writer hands over at a time.
+const BACKGROUND_CHUNK: usize = 1 << 20;
+
+/// Buffers handed over and not yet written, at most.
+const BACKGROUND_QUEUE: usize = 4;
+
+/// Bytes written between requests to start writing them to disk.
+const WRITEBACK_STEP: u64 = 32 << 20;
+
+/// The writing end given to `body` by [`write_in_background`]: bytes are copied into a
+/// buffer and full buffers go to the writer thread.
+pub struct BackgroundWriter {
+    to_writer: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl BackgroundWriter {
+    fn hand_over(&mut self) -> io::Result<()> {
+        let next = self
+            .spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BACKGROUND_CHUNK));
+        let full = std::mem::replace(&mut self.buf, next);
+        let sent = self.to_writer.as_ref().map(|tx| tx.send(full));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            // The writer stopped on an error, which `write_in_background` reports.
+            _ => Err(io::Error::other("the writer thread stopped")),
+        }
+    }
+}
+
+impl Write for BackgroundWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let room = BACKGROUND_CHUNK - self.buf.len();
+        let n = bytes.len().min(room);
+        self.buf.extend_from_slice(&bytes[..n]);
+        if self.buf.len() == BACKGROUND_CHUNK {
+            self.hand_over()?;
+        }
+        Ok(n)
+    }
+
+    /// Hands over what is buffered; it is on disk's way once `write_in_background` returns.
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.hand_over()
+    }
+}
+
+/// Runs `body` with a writer whose bytes a second thread writes to `file` at its current
+/// position (`offset` bytes into it), so that producing the bytes overlaps copying them
+/// into the page cache; the thread also asks the kernel to start writing each 32 MiB to
+/// disk as it goes, so that the fsync after it has little left to wait for. Returns once
+/// every byte is written. An error writing the file wins over `body`'s result (whose
+/// writes then fail).
+pub fn write_in_background<T>(
+    file: &File,
+    offset: u64,
+    body: impl FnOnce(&mut BackgroundWriter) -> Result<T, Problem>,
+) -> Result<T, Problem> {
+    let (to_writer, from_body) = std::sync::mpsc::sync_channel::<Vec<u8>>(BACKGROUND_QUEUE);
+    let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        let writer = std::thread::Builder::new()
+            .name("kg-save-writer".into())
+            .spawn_scoped(scope, move || -> io::Result<()> {
+                let mut out = file;
+                let (mut at, mut started) = (offset, offset);
+                for mut buf in from_body {
+                    out.write_all(&buf)?;
+                    at += buf.len() as u64;
+                    if at - started >= WRITEBACK_STEP {
+                        start_writeback(file, started, at - started);
+                        started = at;
+                    }
+                    buf.clear();
+                    let _ = give_back.send(buf);
+                }
+                Ok(())
+            })
+            .map_err(|e| Problem::io("cannot start the writer thread", &e))?;
+        let mut w = BackgroundWriter {
+            to_writer: Some(to_writer),
+            spare,
+            buf: Vec::with_capacity(BACKGROUND_CHUNK),
+        };
+        let result = body(&mut w).and_then(|t| {
+            w.flush()
+                .map(|_| t)
+                .map_err(|e| Problem::io("cannot write", &e))
+        });
+        // Ends the writer's loop once it has written what was handed over.
+        w.to_writer = None;
+        match writer.join() {
+            Ok(Ok(())) => result,
+            Ok(Err(e)) => Err(Problem::io("cannot write", &e)),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Asks the kernel to start writing a range of `file` to disk, without waiting for it.
+fn start_writeback(file: &File, from: u64, len: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        let (Ok(from), Ok(len)) = (i64::try_from(from), i64::try_from(len)) else {
+            return;
+        };
+        // SAFETY: a request about an open descriptor; failure only means the fsync
+        // that follows does all the waiting.
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), from, len, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, from, len);
 }
 
 /// Removes `FILE.tmp.PID.N` files whose writer process no longer exists. Only called by
@@ -226,6 +349,58 @@ pub fn physical_memory() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_background_writer_writes_every_byte_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let file = File::create(&path).unwrap();
+        (&file).write_all(b"head").unwrap();
+        // Pieces of awkward sizes, across many hand-overs and a queue that fills up.
+        let data: Vec<u8> = (0..(9 << 20) + 12_345u32)
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
+        let n = write_in_background(&file, 4, |w| {
+            for piece in data.chunks(100_003) {
+                w.write_all(piece)
+                    .map_err(|e| Problem::io("cannot write", &e))?;
+            }
+            Ok(data.len())
+        })
+        .unwrap();
+        assert_eq!(n, data.len());
+        let back = fs::read(&path).unwrap();
+        assert_eq!(&back[..4], b"head");
+        assert!(back[4..] == data[..], "the bytes differ");
+    }
+
+    #[test]
+    fn a_write_error_in_the_writer_thread_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        fs::write(&path, b"").unwrap();
+        // Opened for reading only: every write fails (EBADF).
+        let file = File::open(&path).unwrap();
+        let e = write_in_background(&file, 0, |w| {
+            for _ in 0..64 {
+                w.write_all(&[1u8; 100_000])
+                    .map_err(|e| Problem::io("cannot write", &e))?;
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.code, "Io");
+        assert!(e.message.starts_with("cannot write: "), "{}", e.message);
+        assert!(!e.message.contains("writer thread"), "{}", e.message);
+        // The body's own error stands when the file is fine.
+        let file = File::create(&path).unwrap();
+        let e = write_in_background(&file, 0, |w| -> Result<(), Problem> {
+            w.write_all(b"x").unwrap();
+            Err(Problem::new("Encode", "refused".into()))
+        })
+        .unwrap_err();
+        assert_eq!(e.code, "Encode");
+    }
 
     #[test]
     fn temp_and_lock_names_sit_next_to_the_file() {

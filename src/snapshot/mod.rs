@@ -3,8 +3,8 @@
 //! header CRC-32) followed by a bincode payload; see `docs/snapshot-format.md`.
 //!
 //! Code map: `format` (the header and the checks on it), `codec` (the payload; the only
-//! module that uses bincode), `file` (atomic replacement, the writer lock, stale
-//! temporary files), `progress` (the stderr progress bar).
+//! module that uses bincode), `file` (atomic replacement, writing on a second thread, the
+//! writer lock, stale temporary files), `progress` (the stderr progress bar).
 //!
 //! Invariants:
 //! - Loading reads the header, checks magic, header checksum, version and the payload
@@ -114,7 +114,9 @@ fn save(graph: &Graph, path: &Path) -> Result<(), Problem> {
             .map_err(|e| Problem::io("cannot write", &e))?;
         let total = (graph.node_count() + graph.rel_count()) as u64;
         let mut progress = Progress::new(format!("saving {}", path.display()), total);
-        let written = codec::write_payload(graph, &mut *out, &mut progress)?;
+        let written = file::write_in_background(out, HEADER_LEN as u64, |w| {
+            codec::write_payload(graph, w, &mut progress)
+        })?;
         let header = Header::new(
             written.node_count,
             written.rel_count,

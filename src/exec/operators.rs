@@ -486,18 +486,16 @@ impl TextTest {
 
 impl<'p> ScanFilter<'p> {
     fn prepare(f: &'p CExpr, slot: usize, rt: &Runtime) -> ScanFilter<'p> {
+        // A constant or parameter, fixed for the statement.
+        let fixed = |e: &CExpr| match e {
+            CExpr::Const(v) => Some(v.clone()),
+            CExpr::Param(name) => rt.params.get(name).cloned(),
+            _ => None,
+        };
         if let CExpr::Binary(op, l, r) = f {
-            if let CExpr::Property(base, key) = &**l {
-                let needle = match &**r {
-                    CExpr::Const(Val::Str(y)) => Some(y.clone()),
-                    CExpr::Param(name) => match rt.params.get(name) {
-                        Some(Val::Str(y)) => Some(y.clone()),
-                        _ => None,
-                    },
-                    _ => None,
-                };
+            if let (CExpr::Property(base, key), Some(Val::Str(needle))) = (&**l, fixed(r)) {
                 let sym = rt.graph.key_symbol(&key.name);
-                if let (CExpr::Slot(s), Some(needle), Some(key)) = (&**base, needle, sym) {
+                if let (CExpr::Slot(s), Some(key)) = (&**base, sym) {
                     if let (true, Some(test)) = (*s == slot, TextTest::new(*op, &needle)) {
                         return ScanFilter::Text { key, test };
                     }
@@ -506,11 +504,7 @@ impl<'p> ScanFilter<'p> {
         }
         if let CExpr::Comparison(first, rest) = f {
             if let ([(op, rhs)], CExpr::Property(base, key)) = (&rest[..], &**first) {
-                let value = match rhs {
-                    CExpr::Const(v) => Some(v.clone()),
-                    CExpr::Param(name) => rt.params.get(name).cloned(),
-                    _ => None,
-                };
+                let value = fixed(rhs);
                 // A key not in the graph yet stays with the row path, which looks it up
                 // again should a write in the same statement create it.
                 let sym = rt.graph.key_symbol(&key.name);

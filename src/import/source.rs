@@ -126,7 +126,7 @@ impl LineFinder {
 pub const MAX_RECORD_BYTES: u64 = 256 << 20;
 
 /// A file that fails once more than [`MAX_RECORD_BYTES`] (plus a buffer) have been read
-/// since the current record began.
+/// since the current record began, and that asks the kernel to read ahead of it.
 pub(crate) struct Guarded {
     inner: File,
     since_record: Arc<AtomicU64>,

@@ -205,6 +205,30 @@ impl Database {
         let t0 = Instant::now();
         let statement = syntax::parse(query)?;
         let parse = t0.elapsed();
+        // Schema changes are logged like data changes, so that ROLLBACK undoes them in a
+        // transaction; outside one they are permanent at once.
+        let schema = matches!(
+            statement,
+            Statement::CreateIndex { .. }
+                | Statement::DropIndex { .. }
+                | Statement::CreateConstraint { .. }
+                | Statement::DropConstraint { .. }
+        );
+        let result = self.execute_parsed(statement, query, params, t0, parse);
+        if schema && self.tx.is_none() {
+            self.graph.commit();
+        }
+        result
+    }
+
+    fn execute_parsed(
+        &mut self,
+        statement: Statement,
+        query: &str,
+        params: &Params,
+        t0: Instant,
+        parse: std::time::Duration,
+    ) -> Result<QueryResult> {
         match statement {
             Statement::Begin => {
                 if self.tx.is_some() {

@@ -89,6 +89,17 @@ enum Undo {
     },
     AddedLabel(NodeId, Symbol),
     RemovedLabel(NodeId, Symbol, usize),
+    /// An index (or the index of a constraint) created: dropped again.
+    CreatedIndex(String),
+    /// An index (or constraint) dropped: rebuilt from the nodes as they are at that
+    /// point of the rollback, at its place in the list.
+    DroppedIndex {
+        name: String,
+        label: Symbol,
+        key: Symbol,
+        unique: bool,
+        position: usize,
+    },
 }
 
 /// Two nodes sharing a value a uniqueness constraint allows once.
@@ -661,12 +672,11 @@ impl Graph {
         label: Symbol,
         key: Symbol,
     ) -> Result<bool, UniqueConflict> {
-        if !self.create_index(name, label, key) {
+        if self.index_clash(name, label, key) {
             return Ok(false);
         }
-        let idx = self.indexes.last_mut().expect("just created");
+        let mut idx = self.build_index(name, label, key);
         if let Some((a, b)) = idx.first_duplicate() {
-            self.indexes.pop();
             let value = self.node_prop(a, key).cloned().unwrap_or(Val::Null);
             return Err(UniqueConflict {
                 constraint: name.to_string(),
@@ -677,18 +687,32 @@ impl Graph {
             });
         }
         idx.unique = true;
+        self.indexes.push(idx);
+        self.undo.push(Undo::CreatedIndex(name.to_string()));
+        self.touch();
         Ok(true)
     }
 
     /// Drops a uniqueness constraint and its index; false when there is none by that name.
     pub fn drop_constraint(&mut self, name: &str) -> bool {
-        let before = self.indexes.len();
-        self.indexes.retain(|i| !(i.unique && i.name == name));
-        let dropped = self.indexes.len() != before;
-        if dropped {
-            self.touch();
-        }
-        dropped
+        self.drop_index_where(|i| i.unique && i.name == name)
+    }
+
+    /// Drops the first index `which` picks, logging how to rebuild it; false when none.
+    fn drop_index_where(&mut self, which: impl Fn(&PropertyIndex) -> bool) -> bool {
+        let Some(position) = self.indexes.iter().position(which) else {
+            return false;
+        };
+        let idx = self.indexes.remove(position);
+        self.undo.push(Undo::DroppedIndex {
+            name: idx.name,
+            label: idx.label,
+            key: idx.key,
+            unique: idx.unique,
+            position,
+        });
+        self.touch();
+        true
     }
 
     /// The indexes backing uniqueness constraints.
@@ -734,13 +758,25 @@ impl Graph {
     /// Creates an index on (label, key) and fills it; false when one with that name or on
     /// that pair exists already.
     pub fn create_index(&mut self, name: &str, label: Symbol, key: Symbol) -> bool {
-        if self
-            .indexes
-            .iter()
-            .any(|i| i.name == name || (i.label == label && i.key == key))
-        {
+        if self.index_clash(name, label, key) {
             return false;
         }
+        let idx = self.build_index(name, label, key);
+        self.indexes.push(idx);
+        self.undo.push(Undo::CreatedIndex(name.to_string()));
+        self.touch();
+        true
+    }
+
+    /// Whether an index or constraint has this name or is on (label, key).
+    fn index_clash(&self, name: &str, label: Symbol, key: Symbol) -> bool {
+        self.indexes
+            .iter()
+            .any(|i| i.name == name || (i.label == label && i.key == key))
+    }
+
+    /// An index on (label, key) filled from the nodes as they are.
+    fn build_index(&self, name: &str, label: Symbol, key: Symbol) -> PropertyIndex {
         let mut idx = PropertyIndex::new(name.to_string(), label, key);
         if let Some(set) = self.label_index.get(&label) {
             idx.build(
@@ -751,22 +787,13 @@ impl Graph {
                 }),
             );
         }
-        self.indexes.push(idx);
-        self.touch();
-        true
+        idx
     }
 
     /// Drops an index by name; false when there is none (an index backing a constraint
     /// is dropped only with the constraint).
     pub fn drop_index(&mut self, name: &str) -> bool {
-        let before = self.indexes.len();
-        self.indexes.retain(|i| i.name != name || i.unique);
-        if self.indexes.len() != before {
-            self.touch();
-            true
-        } else {
-            false
-        }
+        self.drop_index_where(|i| i.name == name && !i.unique)
     }
 
     pub fn indexes(&self) -> &[PropertyIndex] {
@@ -1067,6 +1094,22 @@ impl Graph {
                         self.edit_labels(ix.index(), |ls| ls.insert(pos.min(ls.len()), label));
                         self.label_index.entry(label).or_default().insert(id);
                     }
+                }
+                Undo::CreatedIndex(name) => {
+                    self.indexes.retain(|i| i.name != name);
+                    self.touch();
+                }
+                Undo::DroppedIndex {
+                    name,
+                    label,
+                    key,
+                    unique,
+                    position,
+                } => {
+                    let mut idx = self.build_index(&name, label, key);
+                    idx.unique = unique;
+                    self.indexes.insert(position.min(self.indexes.len()), idx);
+                    self.touch();
                 }
             }
             if let Some(id) = touched {

@@ -293,9 +293,7 @@ impl Database {
                 let name = name.unwrap_or_else(|| format!("index_{label}_{key}"));
                 let l = self.graph.intern_label(&label);
                 let k = self.graph.intern_key(&key);
-                if self.graph.find_index(l, k).is_some()
-                    || self.graph.indexes().iter().any(|i| i.name == name)
-                {
+                if self.graph.index_clash(&name, l, k) {
                     if if_not_exists {
                         return Ok(notice("index exists already", parse));
                     }

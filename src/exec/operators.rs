@@ -492,7 +492,13 @@ impl<'p> ScanFilter<'p> {
             CExpr::Param(name) => rt.params.get(name).cloned(),
             _ => None,
         };
-        if let CExpr::Binary(op, l, r) = f {
+        use crate::ast::BinaryOp;
+        if let CExpr::Binary(
+            op @ (BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains),
+            l,
+            r,
+        ) = f
+        {
             if let (CExpr::Property(base, key), Some(Val::Str(needle))) = (&**l, fixed(r)) {
                 let sym = rt.graph.key_symbol(&key.name);
                 if let (CExpr::Slot(s), Some(key)) = (&**base, sym) {
@@ -553,23 +559,6 @@ impl<'p> NodeScanOp<'p> {
 
 /// How many node ids a scan fetches from the store at a time.
 const SCAN_BATCH: usize = 1024;
-
-/// The key of the scanned node's string property that `f` tests with STARTS WITH, ENDS
-/// WITH or CONTAINS, if it does.
-fn string_test_key(f: &CExpr, slot: usize, rt: &Runtime) -> Option<Symbol> {
-    use crate::ast::BinaryOp;
-    let CExpr::Binary(BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains, l, _) = f
-    else {
-        return None;
-    };
-    let CExpr::Property(base, key) = &**l else {
-        return None;
-    };
-    match &**base {
-        CExpr::Slot(s) if *s == slot => rt.graph.key_symbol(&key.name),
-        _ => None,
-    }
-}
 
 impl Operator for NodeScanOp<'_> {
     fn next(&mut self, rt: &mut Runtime) -> Result<Option<Row>> {
@@ -641,10 +630,10 @@ impl Operator for NodeScanOp<'_> {
                             .prepared
                             .iter()
                             .any(|f| matches!(f, ScanFilter::Row(_)));
-                        self.prefetch_key = self
-                            .filters
-                            .iter()
-                            .find_map(|f| string_test_key(f, slot, rt));
+                        self.prefetch_key = self.prepared.iter().find_map(|f| match f {
+                            ScanFilter::Text { key, .. } => Some(*key),
+                            _ => None,
+                        });
                         let (from, below) = self.range.unwrap_or((0, u64::MAX));
                         self.cursor = from;
                         self.below = below.min(rt.graph.next_node_id());

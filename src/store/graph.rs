@@ -769,7 +769,7 @@ impl Graph {
     }
 
     /// Whether an index or constraint has this name or is on (label, key).
-    fn index_clash(&self, name: &str, label: Symbol, key: Symbol) -> bool {
+    pub fn index_clash(&self, name: &str, label: Symbol, key: Symbol) -> bool {
         self.indexes
             .iter()
             .any(|i| i.name == name || (i.label == label && i.key == key))
